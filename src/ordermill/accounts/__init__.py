@@ -1,0 +1,1 @@
+"""Users, roles, API keys, console sessions and the permissions each role carries."""

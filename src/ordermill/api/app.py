@@ -1,0 +1,25 @@
+"""The web application: API under /api/v1 and the staff console, over one Database."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ordermill import __version__
+from ordermill.api import audit, channels, customers, errors, inventory, locations, orders, products
+from ordermill.api.middleware import RequestGuard
+from ordermill.db.engine import Database
+
+DESCRIPTION = """ordermill's REST API. Authenticate with `Authorization: Bearer <api key>`.
+Money is integer minor units of the order's currency; errors are RFC 9457 problem+json;
+every POST accepts an `Idempotency-Key`."""
+
+
+def create_app(database: Database) -> FastAPI:
+    app = FastAPI(title="ordermill", version=__version__, description=DESCRIPTION,
+                  openapi_url="/api/v1/openapi.json", docs_url="/api/docs", redoc_url=None)
+    app.state.database = database
+    errors.install(app)
+    for feature in (products, locations, inventory, channels, customers, orders, audit):
+        app.include_router(feature.router, prefix="/api/v1")
+    app.add_middleware(RequestGuard, database=database)
+    return app

@@ -1,0 +1,58 @@
+"""Who is calling: a Bearer API key, checked against the permission each endpoint needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, Request
+
+from ordermill.accounts.domain import Principal
+from ordermill.accounts.service import principal_for_key
+from ordermill.db.engine import Database
+from ordermill.db.uow import UnitOfWork
+from ordermill.shared.errors import Unauthenticated
+from ordermill.shared.events import Actor
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.database
+    return db
+
+
+def current_principal(request: Request) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Unauthenticated("send your API key as 'Authorization: Bearer <key>'")
+    principal = principal_for_key(request.app.state.database, key.strip())
+    if principal is None:
+        raise Unauthenticated("the API key is unknown or revoked")
+    request.state.principal = principal
+    return principal
+
+
+def require(permission: str) -> Callable[..., Principal]:
+    """A dependency that lets the request in only with `permission`."""
+
+    def check(principal: Principal = Depends(current_principal)) -> Principal:
+        principal.require(permission)
+        return principal
+
+    check.__name__ = f"require_{permission.replace(':', '_')}"
+    return check
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(principal.kind, principal.id, principal.name)
+
+
+def unit_of_work(request: Request, principal: Principal) -> UnitOfWork:
+    return UnitOfWork(request.app.state.database, actor_of(principal))
+
+
+def scope_of(principal: Principal) -> frozenset[int] | None:
+    """The locations a warehouse principal may see; None means all."""
+    return principal.location_ids if principal.is_location_scoped else None

@@ -1,0 +1,1 @@
+"""Products by sku, their physical facts and price, and kits made of component skus."""

@@ -1,0 +1,1 @@
+"""Sales channels: where orders come from, which locations serve them, what they may publish."""

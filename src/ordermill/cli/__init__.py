@@ -1,0 +1,1 @@
+"""The `ordermill` command line: serve, worker, database, accounts, orders, inventory, demo."""

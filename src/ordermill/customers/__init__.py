@@ -1,0 +1,1 @@
+"""Customers, matched across channels by normalised email, with the addresses they used."""

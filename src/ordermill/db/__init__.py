@@ -1,0 +1,1 @@
+"""Storage plumbing that knows no feature: engine, metadata, unit of work, outbox, migrations."""

@@ -1,0 +1,1 @@
+"""Where stock lives and ships from: warehouses, retail stores and 3PLs, by code."""

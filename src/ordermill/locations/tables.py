@@ -1,0 +1,25 @@
+"""Table of locations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ordermill.db.metadata import metadata
+
+locations = sa.Table(
+    "locations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("address", sa.JSON, nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("ships", sa.Boolean, nullable=False),
+    sa.Column("pickup", sa.Boolean, nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Orders from every channel: intake exactly once, totals, reservations, holds and cancels."""

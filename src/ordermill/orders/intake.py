@@ -1,0 +1,225 @@
+"""Order intake: validate, deduplicate, snapshot totals, reserve stock, all in one transaction.
+
+This is the hot path. Reads come first; the writes follow with the conditional stock
+updates last, just before commit, so the hottest rows stay locked for the shortest time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from ordermill.catalog import repository as catalog
+from ordermill.channels import repository as channels
+from ordermill.channels.domain import PAYMENT_TERMS, ShortagePolicy
+from ordermill.customers import repository as customers
+from ordermill.db.uow import RetryTransaction, UnitOfWork, run_with_retries
+from ordermill.inventory import repository as inventory
+from ordermill.inventory.domain import Level
+from ordermill.inventory.service import StockPlace, publish_stock_change
+from ordermill.orders import repository
+from ordermill.orders.allocation import AllocationPlan, LineDemand, choose_locations
+from ordermill.orders.domain import (
+    OrderInput,
+    OrderStatus,
+    line_total,
+    order_number,
+    order_totals,
+    validate_order,
+)
+from ordermill.orders.queries import assemble_order, get_order
+from ordermill.shared.clock import utcnow
+from ordermill.shared.errors import (
+    ErrorCollector,
+    InsufficientStock,
+    Shortage,
+    ValidationFailed,
+)
+from ordermill.shared.events import AuditEntry, Event
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: dict[str, Any]
+    created: bool
+
+
+class _AlreadyPlaced(Exception):  # noqa: N818 - control flow inside this module only
+    def __init__(self, order_id: int) -> None:
+        self.order_id = order_id
+
+
+def place_order(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
+    """Create the order once; the same channel + external id again returns the first one."""
+    try:
+        return run_with_retries(lambda: _place(uow, order))
+    except _AlreadyPlaced as placed:
+        with uow.database.reading() as connection:
+            existing = get_order(connection, placed.order_id)
+        assert existing is not None
+        return PlacedOrder(existing, created=False)
+
+
+@dataclass
+class _Catalog:
+    products: dict[str, Any]
+    parts: dict[str, dict[int, int]]  # sku -> product id -> units per sold unit
+    skus: dict[int, str]  # every product id involved, kit components included
+
+
+def _load_catalog(connection: Connection, order: OrderInput, errors: ErrorCollector) -> _Catalog:
+    products = catalog.products_by_sku(connection, [line.sku for line in order.lines])
+    kits = catalog.components_of(connection, [p.id for p in products.values() if p.is_kit])
+    parts: dict[str, dict[int, int]] = {}
+    skus = {p.id: p.sku for p in products.values()}
+    skus.update({c.component_id: c.sku for components in kits.values() for c in components})
+    for index, line in enumerate(order.lines):
+        product = products.get(line.sku)
+        if product is None:
+            errors.add(f"lines.{index}.sku", f"unknown sku {line.sku!r}")
+        elif not product.active:
+            errors.add(f"lines.{index}.sku", f"{line.sku} is no longer sold")
+        elif product.is_kit:
+            parts[line.sku] = {c.component_id: c.quantity for c in kits[product.id]}
+        else:
+            parts[line.sku] = {product.id: 1}
+    return _Catalog(products, parts, skus)
+
+
+def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
+    with uow:
+        connection = uow.connection
+        channel = channels.channel_by_code(connection, order.channel)
+        if channel is None or not channel.active:
+            raise ValidationFailed.on("channel", f"unknown or inactive channel {order.channel!r}")
+        existing = repository.order_by_external_id(connection, channel.id, order.external_id)
+        if existing is not None:
+            raise _AlreadyPlaced(existing)
+        errors = ErrorCollector()
+        validate_order(order, errors)
+        if order.payment_terms is not None and order.payment_terms not in PAYMENT_TERMS:
+            errors.add("payment_terms", f"must be one of {', '.join(PAYMENT_TERMS)}")
+        known = _load_catalog(connection, order, errors)
+        errors.raise_if_any()
+
+        serving = [loc for loc in channels.serving_locations(connection, channel.id,
+                                                             active_only=True) if loc.ships]
+        demands = [LineDemand(i, line.quantity, known.parts[line.sku])
+                   for i, line in enumerate(order.lines)]
+        stock = inventory.levels_for(connection, {p for d in demands for p in d.parts},
+                                     [loc.id for loc in serving])
+        rows = {(s.product_id, s.location_id): s for s in stock}
+        plan = choose_locations(demands, [loc.id for loc in serving],
+                                {key: row.level.available for key, row in rows.items()})
+        if plan.short and channel.shortage_policy == ShortagePolicy.REJECT:
+            raise InsufficientStock(_shortages(order, known, plan, rows))
+        return _write(uow, order, channel, known, demands, plan, rows,
+                      {loc.id: loc.code for loc in serving})
+
+
+def _shortages(order: OrderInput, known: _Catalog, plan: AllocationPlan,
+               rows: dict[tuple[int, int], Any]) -> list[Shortage]:
+    by_sku: dict[str, Shortage] = {}
+    for index in plan.short:
+        sku = order.lines[index].sku
+        requested = sum(line.quantity for line in order.lines if line.sku == sku)
+        per_location: dict[int, dict[int, int]] = defaultdict(dict)
+        for (product_id, location_id), row in rows.items():
+            per_location[location_id][product_id] = row.level.available
+        free = sum(min(stock.get(p, 0) // n for p, n in known.parts[sku].items())
+                   for stock in per_location.values())
+        by_sku[sku] = Shortage(sku, requested, free)
+    return list(by_sku.values())
+
+
+def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: _Catalog,
+           demands: list[LineDemand], plan: AllocationPlan, rows: dict[tuple[int, int], Any],
+           location_codes: dict[int, str]) -> PlacedOrder:
+    connection, now = uow.connection, utcnow()
+    customer_id = customers.match_customer(connection, email=order.email,
+                                           name=order.customer_name,
+                                           phone=order.customer_phone, now=now)
+    addresses = [order.shipping_address] + ([order.billing_address]
+                                            if order.billing_address else [])
+    customers.remember_addresses(connection, customer_id, addresses, now)
+    totals = order_totals(order.lines, order.shipping_price)
+    status = OrderStatus.PENDING if plan.short else OrderStatus.CONFIRMED
+    values = {
+        "channel_id": channel.id, "external_id": order.external_id,
+        "customer_id": customer_id, "currency": order.currency, "status": str(status),
+        "status_before_hold": None, "payment_status": str(order.payment_status),
+        "payment_terms": order.payment_terms or channel.payment_terms,
+        "shipping_address": order.shipping_address.as_dict(),
+        "billing_address": order.billing_address.as_dict() if order.billing_address else None,
+        "subtotal": totals.subtotal, "discount_total": totals.discount,
+        "tax_total": totals.tax, "shipping_total": totals.shipping, "total": totals.total,
+        "notes": order.notes, "tags": order.tags, "placed_at": order.placed_at or now,
+        "created_at": now, "updated_at": now,
+    }
+    try:
+        order_id = repository.insert_order(connection, values)
+    except IntegrityError as error:
+        if "external_id" not in str(error.orig):
+            raise
+        # Another delivery of the same channel order committed first; the retry finds it.
+        raise RetryTransaction() from error
+    lines = [{"order_id": order_id, "line_number": i + 1,
+              "product_id": known.products[line.sku].id, "sku": line.sku,
+              "name": known.products[line.sku].name,
+              "parts": sorted(known.parts[line.sku].items()), "quantity": line.quantity,
+              "cancelled_quantity": 0, "unit_price": line.unit_price,
+              "discount": line.discount, "tax": line.tax, "total": line_total(line)}
+             for i, line in enumerate(order.lines)]
+    for line, line_id in zip(lines, repository.insert_lines(connection, lines), strict=True):
+        line["id"] = line_id
+    _reserve(uow, plan, demands, rows, known, location_codes)
+    repository.insert_allocations(connection, [
+        {"order_id": order_id, "order_line_id": lines[index]["id"], "location_id": location_id,
+         "quantity": units} for index, location_id, units in plan.allocations])
+    number = order_number(order_id)
+    backordered = {order.lines[i].sku: units for i, units in plan.short.items()}
+    timeline: list[tuple[str, dict[str, Any]]] = [
+        ("order.created", {"channel": channel.code, "external_id": order.external_id,
+                           "total": totals.total, "currency": order.currency})]
+    timeline.append(("order.backordered", {"lines": backordered}) if backordered
+                    else ("order.confirmed", {}))
+    repository.append_events(connection, order_id, uow.actor.label, now, timeline)
+    uow.publish(Event("order.created", {"order_id": order_id, "number": number,
+                                        "channel": channel.code,
+                                        "external_id": order.external_id,
+                                        "status": str(status), "total": totals.total,
+                                        "currency": order.currency}))
+    uow.record(AuditEntry("order.created", "order", str(order_id),
+                          after={"number": number, "channel": channel.code,
+                                 "external_id": order.external_id, "total": totals.total}))
+    reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for index, location_id, units in plan.allocations:
+        reservations[lines[index]["id"]].append({"location": location_codes[location_id],
+                                                 "quantity": units})
+    customer = {"id": customer_id, "email": order.email.strip(), "name": order.customer_name,
+                "phone": order.customer_phone}
+    view = assemble_order({**values, "id": order_id}, lines, reservations, [], customer,
+                          channel.code)
+    uow.commit()
+    return PlacedOrder(view, created=True)
+
+
+def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
+             rows: dict[tuple[int, int], Any], known: _Catalog,
+             location_codes: dict[int, str]) -> None:
+    needed = plan.reservations(demands)
+    levels = sorted((rows[key].id, key, units) for key, units in needed.items())
+    after = inventory.reserve(uow.connection, [(level_id, units) for level_id, _, units in levels])
+    if after is None:
+        # Someone reserved these units since we read them: start over with fresh stock.
+        raise RetryTransaction()
+    for (_, (product_id, location_id), units), level in zip(levels, after, strict=True):
+        before = Level(level.on_hand, level.reserved - units, level.safety_stock,
+                       level.reorder_point)
+        place = StockPlace(product_id, known.skus[product_id], location_id,
+                           location_codes[location_id])
+        publish_stock_change(uow, place, before, level)

@@ -1,0 +1,186 @@
+"""Use cases that change a placed order: holds, releases and cancellations.
+
+Each locks the order row first, so two people acting on one order take turns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ordermill.catalog import repository as catalog
+from ordermill.db.uow import UnitOfWork
+from ordermill.inventory import repository as inventory
+from ordermill.inventory.domain import Level
+from ordermill.inventory.service import StockPlace, publish_stock_change
+from ordermill.locations.repository import codes_by_id as location_codes
+from ordermill.orders import repository
+from ordermill.orders.domain import ORDER_TRANSITIONS, PREVIOUS, HoldReason, OrderStatus
+from ordermill.orders.queries import get_order
+from ordermill.shared.clock import utcnow
+from ordermill.shared.errors import ErrorCollector, NotFound, ValidationFailed
+from ordermill.shared.events import AuditEntry, Event
+
+
+@dataclass(frozen=True)
+class LineCancellation:
+    line_id: int
+    quantity: int | None = None  # None: every open unit of the line
+
+
+def _locked_order(uow: UnitOfWork, order_id: int, channel_id: int | None) -> Any:
+    order = repository.lock_order(uow.connection, order_id)
+    if order is None or (channel_id is not None and order.channel_id != channel_id):
+        raise NotFound(f"order {order_id} not found")
+    return order
+
+
+def _finish(uow: UnitOfWork, order_id: int, channel_id: int | None, event: Event,
+            timeline: tuple[str, dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
+    now = utcnow()
+    repository.update_order(uow.connection, order_id, {**values, "updated_at": now})
+    repository.append_events(uow.connection, order_id, uow.actor.label, now, [timeline])
+    uow.publish(event)
+    uow.record(AuditEntry(event.topic, "order", str(order_id), after=event.payload))
+    view = get_order(uow.connection, order_id, channel_id)
+    uow.commit()
+    assert view is not None
+    return view
+
+
+def place_hold(uow: UnitOfWork, *, order_id: int, reason: str, note: str | None = None,
+               channel_id: int | None = None) -> dict[str, Any]:
+    with uow:
+        if reason not in set(HoldReason):
+            raise ValidationFailed.on("reason", "must be one of " +
+                                      ", ".join(r.value for r in HoldReason))
+        if note is not None and len(note) > 1000:
+            raise ValidationFailed.on("note", "at most 1000 characters")
+        order = _locked_order(uow, order_id, channel_id)
+        status = ORDER_TRANSITIONS.apply("hold", order.status)
+        hold_id = repository.insert_hold(uow.connection, {
+            "order_id": order_id, "reason": reason, "note": note,
+            "placed_by": uow.actor.label, "placed_at": utcnow()})
+        before_hold = order.status_before_hold or order.status
+        payload = {"order_id": order_id, "hold_id": hold_id, "reason": reason, "note": note}
+        return _finish(uow, order_id, channel_id, Event("order.held", payload),
+                       ("order.held", payload),
+                       {"status": status, "status_before_hold": before_hold})
+
+
+def release_hold(uow: UnitOfWork, *, order_id: int, hold_id: int,
+                 channel_id: int | None = None) -> dict[str, Any]:
+    with uow:
+        order = _locked_order(uow, order_id, channel_id)
+        holds = repository.active_holds(uow.connection, order_id)
+        hold = next((h for h in holds if h.id == hold_id), None)
+        if hold is None:
+            raise NotFound(f"order {order_id} has no active hold {hold_id}")
+        target = ORDER_TRANSITIONS.apply("release hold", order.status)
+        repository.release_hold(uow.connection, hold_id, uow.actor.label, utcnow())
+        values: dict[str, Any] = {}
+        if len(holds) == 1 and target == PREVIOUS:
+            values = {"status": order.status_before_hold, "status_before_hold": None}
+        payload = {"order_id": order_id, "hold_id": hold_id, "reason": hold.reason}
+        return _finish(uow, order_id, channel_id, Event("order.hold_released", payload),
+                       ("order.hold_released", payload), values)
+
+
+def cancel_order(uow: UnitOfWork, *, order_id: int,
+                 lines: list[LineCancellation] | None = None, reason: str | None = None,
+                 channel_id: int | None = None) -> dict[str, Any]:
+    """Cancel the whole order or some units of some lines; their reservations are released
+    in the same transaction. Backordered units go first, as they hold no stock."""
+    with uow:
+        if reason is not None and len(reason) > 500:
+            raise ValidationFailed.on("reason", "at most 500 characters")
+        order = _locked_order(uow, order_id, channel_id)
+        ORDER_TRANSITIONS.apply("cancel" if lines is None else "cancel lines", order.status)
+        order_lines = {line.id: line for line in repository.lines_of(uow.connection, order_id)}
+        allocations = repository.allocations_of(uow.connection, order_id)
+        allocated: dict[int, int] = defaultdict(int)
+        for allocation in allocations:
+            allocated[allocation.order_line_id] += allocation.quantity
+        wanted = _units_to_cancel(order_lines, allocated, lines)
+        released = _release(uow, order_lines, allocated, allocations, wanted)
+        for line_id, units in wanted.items():
+            repository.add_cancelled(uow.connection, line_id, units)
+        whole = all(line.quantity - line.cancelled_quantity == wanted.get(line.id, 0)
+                    for line in order_lines.values())
+        cancelled = {order_lines[i].sku: u for i, u in wanted.items()}
+        if whole:
+            for hold in repository.active_holds(uow.connection, order_id):
+                repository.release_hold(uow.connection, hold.id, uow.actor.label, utcnow())
+            payload = {"order_id": order_id, "reason": reason, "lines": cancelled,
+                       "released": released}
+            return _finish(uow, order_id, channel_id, Event("order.cancelled", payload),
+                           ("order.cancelled", payload),
+                           {"status": str(OrderStatus.CANCELLED), "status_before_hold": None})
+        payload = {"order_id": order_id, "reason": reason, "lines": cancelled,
+                   "released": released}
+        return _finish(uow, order_id, channel_id, Event("order.lines_cancelled", payload),
+                       ("order.lines_cancelled", payload), {})
+
+
+def _units_to_cancel(order_lines: dict[int, Any], allocated: dict[int, int],
+                     requested: list[LineCancellation] | None) -> dict[int, int]:
+    if requested is None:
+        return {i: line.quantity - line.cancelled_quantity for i, line in order_lines.items()
+                if line.quantity > line.cancelled_quantity}
+    errors = ErrorCollector()
+    wanted: dict[int, int] = {}
+    if not requested:
+        errors.add("lines", "name at least one line, or leave lines out to cancel the order")
+    for index, item in enumerate(requested):
+        line = order_lines.get(item.line_id)
+        if line is None:
+            errors.add(f"lines.{index}.line_id", f"order has no line {item.line_id}")
+            continue
+        open_units = line.quantity - line.cancelled_quantity - wanted.get(line.id, 0)
+        units = open_units if item.quantity is None else item.quantity
+        if not 1 <= units <= open_units:
+            errors.add(f"lines.{index}.quantity",
+                       f"between 1 and the {open_units} open units of the line")
+            continue
+        wanted[line.id] = wanted.get(line.id, 0) + units
+    errors.raise_if_any("these lines cannot be cancelled")
+    return wanted
+
+
+def _release(uow: UnitOfWork, order_lines: dict[int, Any], allocated: dict[int, int],
+             allocations: list[Any], wanted: dict[int, int]) -> dict[str, int]:
+    """Free the stock behind the cancelled units; returns units released per sku."""
+    to_release: dict[tuple[int, int], int] = defaultdict(int)
+    released_by_sku: dict[str, int] = defaultdict(int)
+    for line_id, units in wanted.items():
+        line = order_lines[line_id]
+        backordered = line.quantity - line.cancelled_quantity - allocated[line_id]
+        from_stock = units - min(units, backordered)
+        for allocation in reversed([a for a in allocations if a.order_line_id == line_id]):
+            if from_stock == 0:
+                break
+            take = min(from_stock, allocation.quantity)
+            repository.reduce_allocation(uow.connection, allocation.id, take)
+            for product_id, per_unit in line.parts:
+                to_release[(product_id, allocation.location_id)] += take * per_unit
+            released_by_sku[line.sku] += take
+            from_stock -= take
+    if to_release:
+        _release_stock(uow, to_release)
+    return dict(released_by_sku)
+
+
+def _release_stock(uow: UnitOfWork, to_release: dict[tuple[int, int], int]) -> None:
+    connection = uow.connection
+    rows = {(r.product_id, r.location_id): r for r in inventory.levels_for(
+        connection, {p for p, _ in to_release}, {loc for _, loc in to_release})}
+    ordered = sorted((rows[key].id, key, units) for key, units in to_release.items())
+    after = inventory.release(connection, [(level_id, units) for level_id, _, units in ordered])
+    skus = catalog.skus_by_id(connection, {p for p, _ in to_release})
+    codes = location_codes(connection, {loc for _, loc in to_release})
+    for (_, (product_id, location_id), units), level in zip(ordered, after, strict=True):
+        before = Level(level.on_hand, level.reserved + units, level.safety_stock,
+                       level.reorder_point)
+        publish_stock_change(uow, StockPlace(product_id, skus[product_id], location_id,
+                                             codes[location_id]), before, level)

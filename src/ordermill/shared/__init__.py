@@ -1,0 +1,1 @@
+"""Building blocks every feature uses: money, errors, events, clock, transitions (stdlib only)."""

@@ -1,0 +1,53 @@
+"""Postal addresses as every feature uses them, with ISO 3166-1 alpha-2 countries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ordermill.shared.errors import ErrorCollector
+
+COUNTRIES = frozenset((
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
+    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
+    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
+    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+    "VN VU WF WS YE YT ZA ZM ZW"
+).split())
+
+_LIMITS = {"name": 200, "company": 200, "line1": 200, "line2": 200, "city": 100,
+           "region": 100, "postal_code": 20, "country": 2, "phone": 40}
+_REQUIRED = ("line1", "city", "country")
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str | None = None
+    company: str | None = None
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    phone: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def validate_address(address: Address, prefix: str, errors: ErrorCollector) -> None:
+    for name, limit in _LIMITS.items():
+        value = getattr(address, name)
+        if value is not None and len(value) > limit:
+            errors.add(f"{prefix}.{name}", f"at most {limit} characters")
+    for name in _REQUIRED:
+        value = getattr(address, name)
+        if value is None or not value.strip():
+            errors.add(f"{prefix}.{name}", "is required")
+    if address.country is not None and address.country not in COUNTRIES:
+        errors.add(f"{prefix}.country", "not an ISO 3166-1 alpha-2 country code")

@@ -1,0 +1,1 @@
+"""The outbox relay: delivers committed events to their handlers, after commit, at least once."""

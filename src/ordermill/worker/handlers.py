@@ -1,0 +1,18 @@
+"""Which handlers react to which event topic: the whole wiring, in one readable table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from ordermill.channels.handlers import refresh_listings
+from ordermill.inventory.handlers import raise_low_stock_alert
+
+Handler = Callable[[Connection, int, dict[str, Any]], None]
+
+HANDLERS: Mapping[str, Sequence[Handler]] = {
+    "inventory.changed": (refresh_listings,),
+    "inventory.low": (raise_low_stock_alert,),
+}
