@@ -24,13 +24,14 @@ def list_customers(email: Annotated[str | None, Query(max_length=320)] = None,
                    db: Database = Depends(database),
                    _: Principal = Depends(require("customers:read"))) -> dict[str, Any]:
     with db.reading() as connection:
-        items, position = queries.list_customers(connection, email=email, search=q,
-                                                 after_id=pagination.decode(cursor), limit=limit)
+        items, position = queries.list_customers(
+            connection, email=email, search=q, after_id=pagination.decode(cursor), limit=limit)
     return pagination.page(items, position)
 
 
 @router.get("/{customer_id}")
-def get_customer(customer_id: Annotated[int, Path(ge=1, le=2**62)], db: Database = Depends(database),
+def get_customer(customer_id: Annotated[int, Path(ge=1, le=2**62)],
+                 db: Database = Depends(database),
                  _: Principal = Depends(require("customers:read"))) -> dict[str, Any]:
     with db.reading() as connection:
         customer = queries.get_customer(connection, customer_id)

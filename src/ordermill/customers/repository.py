@@ -39,6 +39,7 @@ def remember_addresses(connection: Connection, customer_id: int,
     statement = _insert(connection, customer_addresses)
     connection.execute(statement.on_conflict_do_update(
         index_elements=["customer_id", "fingerprint"],
-        set_={"last_used_at": statement.excluded.last_used_at, "address": statement.excluded.address}),
+        set_={"last_used_at": statement.excluded.last_used_at,
+              "address": statement.excluded.address}),
         [{"customer_id": customer_id, "fingerprint": f, "address": a.as_dict(),
           "last_used_at": now} for f, a in rows.items()])

@@ -45,7 +45,8 @@ def append(connection: Connection, actor: Actor, entries: Sequence[AuditEntry]) 
 
 def entries(connection: Connection, *, entity_type: str | None = None,
             entity_id: str | None = None, action: str | None = None,
-            before_id: int | None = None, limit: int = 50) -> tuple[list[dict[str, Any]], int | None]:
+            before_id: int | None = None, limit: int = 50,
+            ) -> tuple[list[dict[str, Any]], int | None]:
     """Newest first."""
     query = audit_log.select().order_by(audit_log.c.id.desc()).limit(limit + 1)
     for column, value in ((audit_log.c.entity_type, entity_type),

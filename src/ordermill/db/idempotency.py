@@ -71,18 +71,17 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 def claim(database: Database, owner: str, key: str,
           request_fingerprint: str) -> Claimed | InFlight | Mismatch | Replay:
     now = utcnow()
-    with database.write_connection() as connection:
-        with connection.begin():
-            try:
-                with connection.begin_nested():
-                    record_id = connection.execute(idempotency_keys.insert().values(
-                        owner=owner, key=key, fingerprint=request_fingerprint, created_at=now,
-                        locked_until=now + CLAIM_TIMEOUT).returning(idempotency_keys.c.id)
-                    ).scalar_one()
-                return Claimed(int(record_id))
-            except IntegrityError:
-                pass
-            return _existing(connection, owner, key, request_fingerprint, now)
+    with database.write_connection() as connection, connection.begin():
+        try:
+            with connection.begin_nested():
+                record_id = connection.execute(idempotency_keys.insert().values(
+                    owner=owner, key=key, fingerprint=request_fingerprint, created_at=now,
+                    locked_until=now + CLAIM_TIMEOUT).returning(idempotency_keys.c.id)
+                ).scalar_one()
+            return Claimed(int(record_id))
+        except IntegrityError:
+            pass
+        return _existing(connection, owner, key, request_fingerprint, now)
 
 
 def _existing(connection: Connection, owner: str, key: str, request_fingerprint: str,

@@ -20,7 +20,7 @@ from ordermill.shared.events import Actor, AuditEntry, Event
 T = TypeVar("T")
 
 
-class RetryTransaction(Exception):  # noqa: N818 - a signal to retry, not an error a caller sees
+class RetryTransaction(Exception):
     """Raised inside a use case when a concurrent writer got there first; the caller retries."""
 
 
@@ -88,4 +88,5 @@ def run_with_retries(work: Callable[[], T], *, attempts: int = 8) -> T:
 
 def _is_transient(error: OperationalError) -> bool:
     text = str(error.orig).lower()
-    return any(marker in text for marker in ("deadlock", "could not serialize", "database is locked"))
+    return any(marker in text
+               for marker in ("deadlock", "could not serialize", "database is locked"))

@@ -48,7 +48,7 @@ class PlacedOrder:
     created: bool
 
 
-class _AlreadyPlaced(Exception):  # noqa: N818 - control flow inside this module only
+class _AlreadyPlaced(Exception):
     def __init__(self, order_id: int) -> None:
         self.order_id = order_id
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -84,7 +84,8 @@ def get_order(connection: Connection, order_id: int,
         reservations[row.order_line_id].append({"location": row.code,
                                                 "quantity": row.quantity})
     holds = [dict(h._mapping) for h in repository.active_holds(connection, order_id)]
-    return assemble_order(order, lines, reservations, holds, customer, order["channel_code"])
+    return assemble_order(dict(order), lines, reservations, holds, dict(customer),
+                          order["channel_code"])
 
 
 def order_timeline(connection: Connection, order_id: int) -> list[dict[str, Any]]:
@@ -109,7 +110,7 @@ def list_orders(connection: Connection, *, status: str | None = None, channel: s
              .join(channels, channels.c.id == orders.c.channel_id)
              .join(customers, customers.c.id == orders.c.customer_id)
              .order_by(orders.c.id.desc()).limit(limit + 1))
-    conditions = [
+    conditions: list[tuple[Any, Callable[[Any], Any]]] = [
         (status, lambda v: orders.c.status == v),
         (channel, lambda v: channels.c.code == v),
         (channel_id, lambda v: orders.c.channel_id == v),

@@ -37,7 +37,7 @@ class Relay:
                         for handler in self.handlers.get(message.topic, ()):
                             handler(connection, message.id, message.payload)
                         outbox.mark_delivered(connection, message.id)
-                except Exception as error:  # noqa: BLE001 - one bad message must not stop the rest
+                except Exception as error:  # one bad message must not stop the rest
                     log.warning("outbox message %s (%s) failed: %r", message.id, message.topic,
                                 error)
                     outbox.mark_failed(connection, message, repr(error))
