@@ -22,7 +22,7 @@ from ordermill.inventory.domain import (
 )
 from ordermill.locations import repository as locations
 from ordermill.shared.errors import Conflict, ErrorCollector, PermissionDenied
-from ordermill.shared.events import AuditEntry, Event
+from ordermill.shared.events import AuditEntry, Event, EventSink
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,13 @@ class StockPlace:
     location_code: str
 
 
-def publish_stock_change(uow: UnitOfWork, place: StockPlace, before: Level, after: Level) -> None:
+def publish_stock_change(sink: EventSink, place: StockPlace, before: Level, after: Level) -> None:
     payload = {"sku": place.sku, "location": place.location_code, "on_hand": after.on_hand,
                "reserved": after.reserved, "safety_stock": after.safety_stock,
                "available": after.available, "reorder_point": after.reorder_point}
-    uow.publish(Event("inventory.changed", payload))
+    sink.publish(Event("inventory.changed", payload))
     if fell_to_reorder_point(before, after):
-        uow.publish(Event("inventory.low", payload))
+        sink.publish(Event("inventory.low", payload))
 
 
 def _place(uow: UnitOfWork, sku: str, location: str, errors: ErrorCollector,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,19 @@ class Actor:
 
 
 SYSTEM = Actor("system", None, "system")
+
+
+class EventSink(Protocol):
+    """Anything events can be published to: a unit of work, or a handler's batch."""
+
+    def publish(self, event: Event) -> None: ...
+
+
+@dataclass
+class EventBatch:
+    """Events gathered by a handler, appended to the outbox in the handler's transaction."""
+
+    events: list[Event] = field(default_factory=list)
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)

@@ -9,10 +9,12 @@ from sqlalchemy.engine import Connection
 
 from ordermill.channels.handlers import refresh_listings
 from ordermill.inventory.handlers import raise_low_stock_alert
+from ordermill.orders.handlers import allocate_backorders
 
 Handler = Callable[[Connection, int, dict[str, Any]], None]
 
 HANDLERS: Mapping[str, Sequence[Handler]] = {
-    "inventory.changed": (refresh_listings,),
+    # Backorders first, so the listings published next already count what they took.
+    "inventory.changed": (allocate_backorders, refresh_listings),
     "inventory.low": (raise_low_stock_alert,),
 }
