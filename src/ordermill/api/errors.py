@@ -58,6 +58,10 @@ def _domain(_request: Request, exc: Exception) -> JSONResponse:
 
 def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        # FastAPI's answer to a body it could not parse at all (nested too deep, wrong encoding).
+        return problem(400, "malformed-json", "Malformed JSON", str(exc.detail),
+                       [{"field": "body", "message": str(exc.detail)}])
     title = {404: "Not found", 405: "Method not allowed", 401: "Authentication required",
              403: "Permission denied", 413: "Request too large"}.get(exc.status_code, "Error")
     response = problem(exc.status_code, title.lower().replace(" ", "-"), title, str(exc.detail))

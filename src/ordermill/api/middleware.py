@@ -1,10 +1,12 @@
-"""ASGI middleware: a cap on request bodies and `Idempotency-Key` handling for every POST."""
+"""ASGI middleware: a cap on request bodies, no NUL in paths and queries, and `Idempotency-Key`
+handling for every POST."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,13 +19,26 @@ MAX_BODY_BYTES = 1_048_576
 _NOT_STORED = {401, 403, 409, 429}
 
 
-async def _send_problem(send: Send, status: int, slug: str, title: str, detail: str) -> None:
+async def _send_problem(send: Send, status: int, slug: str, title: str, detail: str,
+                        field: str) -> None:
     body = json.dumps({"type": f"/problems/{slug}", "title": title, "status": status,
-                       "detail": detail}).encode()
+                       "detail": detail, "errors": [{"field": field, "message": detail}]}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def _nul_field(scope: Scope) -> str | None:
+    """The path or query parameter holding a NUL character: no database text column can store
+    one, and PostgreSQL refuses even to compare with it."""
+    if "\x00" in scope["path"]:
+        return "path"
+    query: bytes = scope.get("query_string", b"")
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in name + value:
+            return name
+    return None
 
 
 class _TooLarge(Exception):
@@ -51,19 +66,24 @@ class RequestGuard:
         self.database = database
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        field = _nul_field(scope) if scope["type"] == "http" else None
+        if field is not None:
+            await _send_problem(send, 422, "validation-error", "Validation failed",
+                                f"{field}: must not contain NUL characters", field)
+            return
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if int(headers.get("content-length") or 0) > MAX_BODY_BYTES:
             await _send_problem(send, 413, "request-too-large", "Request too large",
-                                f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+                                f"request bodies are limited to {MAX_BODY_BYTES} bytes", "body")
             return
         try:
             body = await _read_body(receive)
         except _TooLarge:
             await _send_problem(send, 413, "request-too-large", "Request too large",
-                                f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+                                f"request bodies are limited to {MAX_BODY_BYTES} bytes", "body")
             return
         key = headers.get("idempotency-key")
         if key is None or scope["method"] != "POST":
@@ -75,7 +95,7 @@ class RequestGuard:
                           send: Send) -> None:
         if not 1 <= len(key) <= 255:
             await _send_problem(send, 400, "bad-idempotency-key", "Bad Idempotency-Key",
-                                "an Idempotency-Key is 1 to 255 characters")
+                                "an Idempotency-Key is 1 to 255 characters", "Idempotency-Key")
             return
         owner = hashlib.sha256(headers.get("authorization", "").encode()).hexdigest()[:80]
         target = scope["path"] + ("?" + scope["query_string"].decode()
@@ -85,11 +105,13 @@ class RequestGuard:
                                            fingerprint)
         if isinstance(outcome, idempotency.Mismatch):
             await _send_problem(send, 422, "idempotency-key-reused", "Idempotency-Key reused",
-                                "this Idempotency-Key was used with a different request")
+                                "this Idempotency-Key was used with a different request",
+                                "Idempotency-Key")
         elif isinstance(outcome, idempotency.InFlight):
             await _send_problem(send, 409, "idempotency-key-in-flight",
                                 "Request still in progress",
-                                "a request with this Idempotency-Key is still being processed")
+                                "a request with this Idempotency-Key is still being processed",
+                                "Idempotency-Key")
         elif isinstance(outcome, idempotency.Replay):
             await send({"type": "http.response.start", "status": outcome.status,
                         "headers": [(b"content-type", outcome.media_type.encode()),

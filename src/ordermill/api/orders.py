@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from ordermill.accounts.domain import Principal
 from ordermill.api import pagination
@@ -51,7 +51,9 @@ class OrderIn(Strict):
     tags: Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]],
                     Field(max_length=50)] = []
     total: Amount | None = Field(None, description="if given, must equal the computed total")
-    placed_at: datetime | None = None
+    # Lax for this field only: JSON has no datetime type, so strict mode would refuse every
+    # RFC 3339 string; an offset is required so no one's local time is mistaken for UTC.
+    placed_at: Annotated[AwareDatetime, Field(strict=False)] | None = None
 
     def to_domain(self) -> OrderInput:
         return OrderInput(
@@ -107,7 +109,8 @@ def create_order(body: OrderIn, request: Request, response: Response,
 @router.get("")
 def list_orders(status: str | None = None, channel: str | None = None,
                 email: Annotated[str | None, Query(max_length=320)] = None,
-                sku: str | None = None, customer_id: int | None = None,
+                sku: str | None = None,
+                customer_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
                 number: Annotated[str | None, Query(max_length=20)] = None,
                 placed_from: datetime | None = None, placed_to: datetime | None = None,
                 limit: pagination.Limit = 50, cursor: pagination.Cursor = None,

@@ -11,6 +11,7 @@ from ordermill.shared.errors import ValidationFailed
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
 Cursor = Annotated[str | None, Query(max_length=64, description="next_cursor of the last page")]
+MAX_POSITION = 2**63 - 1
 
 
 def encode(position: int | None) -> str | None:
@@ -27,7 +28,11 @@ def decode(cursor: str | None) -> int | None:
         version, _, position = text.partition(":")
         if version != "v1":
             raise ValueError(version)
-        return int(position)
+        number = int(position)
+        # Positions are row ids; a larger number was never issued and would overflow the driver.
+        if not 0 <= number <= MAX_POSITION:
+            raise ValueError(position)
+        return number
     except ValueError as error:
         raise ValidationFailed.on("cursor", "not a cursor this API gave out") from error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ordermill.shared.address import Address
 from ordermill.shared.errors import ErrorCollector
@@ -15,6 +15,25 @@ class Strict(BaseModel):
     """Wrong types are refused, not coerced: "10" is not 10 and 19.99 is not money."""
 
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # No text column can store NUL, and PostgreSQL refuses it outright.
+        if _holds_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+def _holds_nul(value: object) -> bool:
+    """Strings inside lists and mappings too; nested models check their own fields."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT, description="integer minor units")]

@@ -16,7 +16,8 @@ MAX_KIT_COMPONENTS = 50
 
 def gtin_is_valid(gtin: str) -> bool:
     """GTIN-8, -12, -13 or -14 with a correct GS1 mod-10 check digit."""
-    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+    # isascii: other scripts' digits pass isdigit, yet are no GTIN (and some break int()).
+    if not (gtin.isascii() and gtin.isdigit()) or len(gtin) not in (8, 12, 13, 14):
         return False
     digits = [int(d) for d in gtin]
     body, check = digits[:-1], digits[-1]

@@ -22,7 +22,7 @@ audit_log = sa.Table(
     sa.Column("actor_name", sa.String(200), nullable=False),
     sa.Column("action", sa.String(80), nullable=False),
     sa.Column("entity_type", sa.String(40), nullable=False),
-    sa.Column("entity_id", sa.String(80), nullable=False),
+    sa.Column("entity_id", sa.String(120), nullable=False),  # sku (64) @ location code (32)
     sa.Column("before", sa.Text),
     sa.Column("after", sa.Text),
     sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),

@@ -21,7 +21,7 @@ from ordermill.inventory.domain import (
     validate_quantity,
 )
 from ordermill.locations import repository as locations
-from ordermill.shared.errors import Conflict, ErrorCollector, PermissionDenied
+from ordermill.shared.errors import Conflict, ErrorCollector, FieldError, PermissionDenied
 from ordermill.shared.events import AuditEntry, Event, EventSink
 
 
@@ -74,8 +74,9 @@ def _move(uow: UnitOfWork, place: StockPlace, movement: Movement, delta: int,
     after = repository.change_on_hand(uow.connection, level_id, delta)
     if after is None:
         current = repository.lock_level(uow.connection, level_id)
-        raise Conflict(f"only {current.on_hand} of {place.sku} on hand at "
-                       f"{place.location_code}; cannot remove {-delta}")
+        message = f"only {current.on_hand} of {place.sku} on hand at {place.location_code}"
+        raise Conflict(f"{message}; cannot remove {-delta}",
+                       errors=[FieldError("quantity", message)])
     before = Level(after.on_hand - delta, after.reserved, after.safety_stock,
                    after.reorder_point)
     repository.append_ledger(uow.connection,
@@ -111,6 +112,7 @@ def receive_stock(uow: UnitOfWork, *, sku: str, location: str, quantity: int,
         ref = ("receipt", reference) if reference else None
         after = _move(uow, place, Movement.RECEIPT, quantity, reason, ref)
         uow.record(AuditEntry("inventory.received", "stock", f"{sku}@{location}",
+                              before={"on_hand": after.on_hand - quantity},
                               after={"quantity": quantity, "on_hand": after.on_hand}))
         uow.commit()
         return _level_view(place, after)
@@ -182,12 +184,19 @@ def transfer_stock(uow: UnitOfWork, *, sku: str, from_location: str, to_location
                   for level_id in sorted((source_level, target_level))}
         free = locked[source_level].available
         if free < quantity:
-            raise Conflict(f"only {free} of {sku} free to transfer at {from_location}")
+            message = f"only {free} of {sku} free to transfer at {from_location}"
+            raise Conflict(message, errors=[FieldError("quantity", message)])
         reference = ("transfer", f"{from_location}->{to_location}")
         after_source = _move(uow, source, Movement.TRANSFER_OUT, -quantity, reason, reference)
         after_target = _move(uow, target, Movement.TRANSFER_IN, quantity, reason, reference)
-        uow.record(AuditEntry("inventory.transferred", "stock", sku, after={
-            "from": from_location, "to": to_location, "quantity": quantity}))
+        # One entry per stock place, so each place's history holds the transfer.
+        move = {"from": from_location, "to": to_location, "quantity": quantity}
+        for place, level, delta in ((source, after_source, -quantity),
+                                    (target, after_target, quantity)):
+            uow.record(AuditEntry("inventory.transferred", "stock",
+                                  f"{sku}@{place.location_code}",
+                                  before={"on_hand": level.on_hand - delta},
+                                  after={**move, "on_hand": level.on_hand}))
         uow.commit()
         return {"from": _level_view(source, after_source), "to": _level_view(target, after_target)}
 

@@ -194,4 +194,5 @@ def order_number(order_id: int) -> str:
 
 def parse_order_number(number: str) -> int | None:
     prefix, _, digits = number.strip().upper().partition("-")
-    return int(digits) if prefix == "OM" and digits.isdigit() else None
+    # isascii: superscripts and other scripts' digits pass isdigit but are not our numbers.
+    return int(digits) if prefix == "OM" and digits.isascii() and digits.isdigit() else None

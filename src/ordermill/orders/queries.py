@@ -17,7 +17,7 @@ from ordermill.locations.tables import locations
 from ordermill.orders import repository
 from ordermill.orders.domain import LineCounts, fulfillment_status, order_number
 from ordermill.orders.tables import allocations, order_events, order_holds, order_lines, orders
-from ordermill.shared.clock import rfc3339
+from ordermill.shared.clock import as_utc, rfc3339
 
 
 def assemble_order(order: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
@@ -116,8 +116,9 @@ def list_orders(connection: Connection, *, status: str | None = None, channel: s
         (channel_id, lambda v: orders.c.channel_id == v),
         (email, lambda v: customers.c.email_normalized == normalise_email(v)),
         (customer_id, lambda v: orders.c.customer_id == v),
-        (placed_from, lambda v: orders.c.placed_at >= v),
-        (placed_to, lambda v: orders.c.placed_at < v),
+        # In UTC, as stored: SQLite compares the wall-clock text and would ignore an offset.
+        (placed_from, lambda v: orders.c.placed_at >= as_utc(v)),
+        (placed_to, lambda v: orders.c.placed_at < as_utc(v)),
         (number, lambda v: orders.c.id == v),
         (before_id, lambda v: orders.c.id < v),
         (sku, lambda v: orders.c.id.in_(sa.select(order_lines.c.order_id)
@@ -142,7 +143,7 @@ def orders_by_status(connection: Connection, *, since: datetime | None = None,
                      location_scope: frozenset[int] | None = None) -> dict[str, int]:
     query = sa.select(orders.c.status, sa.func.count()).group_by(orders.c.status)
     if since is not None:
-        query = query.where(orders.c.placed_at >= since)
+        query = query.where(orders.c.placed_at >= as_utc(since))
     if location_scope is not None:
         query = query.where(orders.c.id.in_(
             sa.select(allocations.c.order_id).where(allocations.c.location_id.in_(location_scope))))

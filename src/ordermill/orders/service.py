@@ -36,13 +36,15 @@ def _locked_order(uow: UnitOfWork, order_id: int, channel_id: int | None) -> Any
     return order
 
 
-def _finish(uow: UnitOfWork, order_id: int, channel_id: int | None, event: Event,
+def _finish(uow: UnitOfWork, order: Any, channel_id: int | None, event: Event,
             timeline: tuple[str, dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
-    now = utcnow()
+    """Save the change to the locked `order` row, with its timeline entry, event and audit."""
+    order_id, now = order.id, utcnow()
     repository.update_order(uow.connection, order_id, {**values, "updated_at": now})
     repository.append_events(uow.connection, order_id, uow.actor.label, now, [timeline])
     uow.publish(event)
-    uow.record(AuditEntry(event.topic, "order", str(order_id), after=event.payload))
+    uow.record(AuditEntry(event.topic, "order", str(order_id), before={"status": order.status},
+                          after={**event.payload, "status": values.get("status", order.status)}))
     view = get_order(uow.connection, order_id, channel_id)
     uow.commit()
     assert view is not None
@@ -64,7 +66,7 @@ def place_hold(uow: UnitOfWork, *, order_id: int, reason: str, note: str | None 
             "placed_by": uow.actor.label, "placed_at": utcnow()})
         before_hold = order.status_before_hold or order.status
         payload = {"order_id": order_id, "hold_id": hold_id, "reason": reason, "note": note}
-        return _finish(uow, order_id, channel_id, Event("order.held", payload),
+        return _finish(uow, order, channel_id, Event("order.held", payload),
                        ("order.held", payload),
                        {"status": status, "status_before_hold": before_hold})
 
@@ -83,7 +85,7 @@ def release_hold(uow: UnitOfWork, *, order_id: int, hold_id: int,
         if len(holds) == 1 and target == PREVIOUS:
             values = {"status": order.status_before_hold, "status_before_hold": None}
         payload = {"order_id": order_id, "hold_id": hold_id, "reason": hold.reason}
-        return _finish(uow, order_id, channel_id, Event("order.hold_released", payload),
+        return _finish(uow, order, channel_id, Event("order.hold_released", payload),
                        ("order.hold_released", payload), values)
 
 
@@ -114,12 +116,12 @@ def cancel_order(uow: UnitOfWork, *, order_id: int,
                 repository.release_hold(uow.connection, hold.id, uow.actor.label, utcnow())
             payload = {"order_id": order_id, "reason": reason, "lines": cancelled,
                        "released": released}
-            return _finish(uow, order_id, channel_id, Event("order.cancelled", payload),
+            return _finish(uow, order, channel_id, Event("order.cancelled", payload),
                            ("order.cancelled", payload),
                            {"status": str(OrderStatus.CANCELLED), "status_before_hold": None})
         payload = {"order_id": order_id, "reason": reason, "lines": cancelled,
                    "released": released}
-        return _finish(uow, order_id, channel_id, Event("order.lines_cancelled", payload),
+        return _finish(uow, order, channel_id, Event("order.lines_cancelled", payload),
                        ("order.lines_cancelled", payload), {})
 
 

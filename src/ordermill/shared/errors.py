@@ -51,7 +51,8 @@ class InvalidTransition(Conflict):
     title = "Transition not allowed"
 
     def __init__(self, *, entity: str, action: str, current_status: str) -> None:
-        super().__init__(f"cannot {action} a {entity} that is {current_status}")
+        article = "an" if entity[:1] in "aeiou" else "a"
+        super().__init__(f"cannot {action} {article} {entity} that is {current_status}")
         self.current_status = current_status
 
 

@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('actor_name', sa.String(length=200), nullable=False),
     sa.Column('action', sa.String(length=80), nullable=False),
     sa.Column('entity_type', sa.String(length=40), nullable=False),
-    sa.Column('entity_id', sa.String(length=80), nullable=False),
+    sa.Column('entity_id', sa.String(length=120), nullable=False),
     sa.Column('before', sa.Text(), nullable=True),
     sa.Column('after', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
