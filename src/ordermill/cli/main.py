@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from ordermill.cli import accounts
+from ordermill.cli import accounts, demo, inventory, orders
 from ordermill.cli.context import open_database
 from ordermill.db.migrate import upgrade
 from ordermill.worker.relay import Relay
@@ -20,6 +20,9 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(accounts.users, name="users")
 app.add_typer(accounts.keys, name="keys")
+app.add_typer(orders.app, name="orders")
+app.add_typer(inventory.app, name="inventory")
+app.command("demo")(demo.demo)
 console = Console()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -26,13 +27,14 @@ from ordermill.orders.allocation import AllocationPlan, LineDemand, choose_locat
 from ordermill.orders.domain import (
     OrderInput,
     OrderStatus,
+    Totals,
     line_total,
     order_number,
     order_totals,
     validate_order,
 )
 from ordermill.orders.queries import assemble_order, get_order
-from ordermill.shared.clock import utcnow
+from ordermill.shared.clock import as_utc, utcnow
 from ordermill.shared.errors import (
     ErrorCollector,
     InsufficientStock,
@@ -65,13 +67,16 @@ def place_order(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
 
 
 @dataclass
-class _Catalog:
+class OrderCatalog:
+    """The products an order's lines name, with what each sold unit takes from stock."""
+
     products: dict[str, Any]
     parts: dict[str, dict[int, int]]  # sku -> product id -> units per sold unit
     skus: dict[int, str]  # every product id involved, kit components included
 
 
-def _load_catalog(connection: Connection, order: OrderInput, errors: ErrorCollector) -> _Catalog:
+def _load_catalog(connection: Connection, order: OrderInput,
+                  errors: ErrorCollector) -> OrderCatalog:
     products = catalog.products_by_sku(connection, [line.sku for line in order.lines])
     kits = catalog.components_of(connection, [p.id for p in products.values() if p.is_kit])
     parts: dict[str, dict[int, int]] = {}
@@ -87,23 +92,35 @@ def _load_catalog(connection: Connection, order: OrderInput, errors: ErrorCollec
             parts[line.sku] = {c.component_id: c.quantity for c in kits[product.id]}
         else:
             parts[line.sku] = {product.id: 1}
-    return _Catalog(products, parts, skus)
+    return OrderCatalog(products, parts, skus)
+
+
+def active_channel(connection: Connection, code: str) -> Any:
+    """The channel an order comes through; unknown or inactive channels take no orders."""
+    channel = channels.channel_by_code(connection, code)
+    if channel is None or not channel.active:
+        raise ValidationFailed.on("channel", f"unknown or inactive channel {code!r}")
+    return channel
+
+
+def check_order(connection: Connection, order: OrderInput,
+                errors: ErrorCollector) -> OrderCatalog:
+    """Every rule an incoming order must pass, gathered into `errors`; the caller raises."""
+    validate_order(order, errors)
+    if order.payment_terms is not None and order.payment_terms not in PAYMENT_TERMS:
+        errors.add("payment_terms", f"must be one of {', '.join(PAYMENT_TERMS)}")
+    return _load_catalog(connection, order, errors)
 
 
 def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
     with uow:
         connection = uow.connection
-        channel = channels.channel_by_code(connection, order.channel)
-        if channel is None or not channel.active:
-            raise ValidationFailed.on("channel", f"unknown or inactive channel {order.channel!r}")
+        channel = active_channel(connection, order.channel)
         existing = repository.order_by_external_id(connection, channel.id, order.external_id)
         if existing is not None:
             raise _AlreadyPlaced(existing)
         errors = ErrorCollector()
-        validate_order(order, errors)
-        if order.payment_terms is not None and order.payment_terms not in PAYMENT_TERMS:
-            errors.add("payment_terms", f"must be one of {', '.join(PAYMENT_TERMS)}")
-        known = _load_catalog(connection, order, errors)
+        known = check_order(connection, order, errors)
         errors.raise_if_any()
 
         serving = [loc for loc in channels.serving_locations(connection, channel.id,
@@ -121,7 +138,7 @@ def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
                       {loc.id: loc.code for loc in serving})
 
 
-def _shortages(order: OrderInput, known: _Catalog, plan: AllocationPlan,
+def _shortages(order: OrderInput, known: OrderCatalog, plan: AllocationPlan,
                rows: dict[tuple[int, int], Any]) -> list[Shortage]:
     by_sku: dict[str, Shortage] = {}
     for index in plan.short:
@@ -136,55 +153,23 @@ def _shortages(order: OrderInput, known: _Catalog, plan: AllocationPlan,
     return list(by_sku.values())
 
 
-def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: _Catalog,
+def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: OrderCatalog,
            demands: list[LineDemand], plan: AllocationPlan, rows: dict[tuple[int, int], Any],
            location_codes: dict[int, str]) -> PlacedOrder:
     connection, now = uow.connection, utcnow()
-    customer_id = customers.match_customer(connection, email=order.email,
-                                           name=order.customer_name,
-                                           phone=order.customer_phone, now=now)
-    addresses = [order.shipping_address] + ([order.billing_address]
-                                            if order.billing_address else [])
-    customers.remember_addresses(connection, customer_id, addresses, now)
+    customer_id = remember_customer(connection, order, now)
     totals = order_totals(order.lines, order.shipping_price)
     status = OrderStatus.PENDING if plan.short else OrderStatus.CONFIRMED
-    values = {
-        "channel_id": channel.id, "external_id": order.external_id,
-        "customer_id": customer_id, "currency": order.currency, "status": str(status),
-        "status_before_hold": None, "payment_status": str(order.payment_status),
-        "payment_terms": order.payment_terms or channel.payment_terms,
-        "shipping_address": order.shipping_address.as_dict(),
-        "billing_address": order.billing_address.as_dict() if order.billing_address else None,
-        "subtotal": totals.subtotal, "discount_total": totals.discount,
-        "tax_total": totals.tax, "shipping_total": totals.shipping, "total": totals.total,
-        "notes": order.notes, "tags": order.tags, "placed_at": order.placed_at or now,
-        "created_at": now, "updated_at": now,
-    }
-    try:
-        order_id = repository.insert_order(connection, values)
-    except IntegrityError as error:
-        if "external_id" not in str(error.orig):
-            raise
-        # Another delivery of the same channel order committed first; the retry finds it.
-        raise RetryTransaction() from error
-    lines = [{"order_id": order_id, "line_number": i + 1,
-              "product_id": known.products[line.sku].id, "sku": line.sku,
-              "name": known.products[line.sku].name,
-              "parts": sorted(known.parts[line.sku].items()), "quantity": line.quantity,
-              "cancelled_quantity": 0, "unit_price": line.unit_price,
-              "discount": line.discount, "tax": line.tax, "total": line_total(line)}
-             for i, line in enumerate(order.lines)]
-    for line, line_id in zip(lines, repository.insert_lines(connection, lines), strict=True):
-        line["id"] = line_id
+    values = order_values(order, channel, customer_id, status, totals, now)
+    order_id = insert_order(connection, values)
+    lines = insert_lines(connection, order_id, order, known)
     _reserve(uow, plan, demands, rows, known, location_codes)
     repository.insert_allocations(connection, [
         {"order_id": order_id, "order_line_id": lines[index]["id"], "location_id": location_id,
          "quantity": units} for index, location_id, units in plan.allocations])
     number = order_number(order_id)
     backordered = {order.lines[i].sku: units for i, units in plan.short.items()}
-    timeline: list[tuple[str, dict[str, Any]]] = [
-        ("order.created", {"channel": channel.code, "external_id": order.external_id,
-                           "total": totals.total, "currency": order.currency})]
+    timeline = [created_entry(channel, order, totals)]
     timeline.append(("order.backordered", {"lines": backordered}) if backordered
                     else ("order.confirmed", {}))
     repository.append_events(connection, order_id, uow.actor.label, now, timeline)
@@ -200,16 +185,13 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: _Catalog,
     for index, location_id, units in plan.allocations:
         reservations[lines[index]["id"]].append({"location": location_codes[location_id],
                                                  "quantity": units})
-    customer = {"id": customer_id, "email": order.email.strip(), "name": order.customer_name,
-                "phone": order.customer_phone}
-    view = assemble_order({**values, "id": order_id}, lines, reservations, [], customer,
-                          channel.code)
+    view = order_view(order, channel, {**values, "id": order_id}, lines, reservations)
     uow.commit()
     return PlacedOrder(view, created=True)
 
 
 def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
-             rows: dict[tuple[int, int], Any], known: _Catalog,
+             rows: dict[tuple[int, int], Any], known: OrderCatalog,
              location_codes: dict[int, str]) -> None:
     needed = plan.reservations(demands)
     levels = sorted((rows[key].id, key, units) for key, units in needed.items())
@@ -223,3 +205,73 @@ def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
         place = StockPlace(product_id, known.skus[product_id], location_id,
                            location_codes[location_id])
         publish_stock_change(uow, place, before, level)
+
+
+def remember_customer(connection: Connection, order: OrderInput, seen_at: datetime) -> int:
+    """The customer matched by email, with the addresses of this order remembered."""
+    customer_id = customers.match_customer(connection, email=order.email,
+                                           name=order.customer_name,
+                                           phone=order.customer_phone, now=seen_at)
+    addresses = [order.shipping_address] + ([order.billing_address]
+                                            if order.billing_address else [])
+    customers.remember_addresses(connection, customer_id, addresses, seen_at)
+    return customer_id
+
+
+def order_values(order: OrderInput, channel: Any, customer_id: int, status: str,
+                 totals: Totals, now: datetime) -> dict[str, Any]:
+    """The order row, with its totals snapshotted as they are now."""
+    return {
+        "channel_id": channel.id, "external_id": order.external_id,
+        "customer_id": customer_id, "currency": order.currency, "status": str(status),
+        "status_before_hold": None, "payment_status": str(order.payment_status),
+        "payment_terms": order.payment_terms or channel.payment_terms,
+        "shipping_address": order.shipping_address.as_dict(),
+        "billing_address": order.billing_address.as_dict() if order.billing_address else None,
+        "subtotal": totals.subtotal, "discount_total": totals.discount,
+        "tax_total": totals.tax, "shipping_total": totals.shipping, "total": totals.total,
+        "notes": order.notes, "tags": order.tags,
+        # Stored in UTC: SQLite keeps the wall-clock text and would drop the offset.
+        "placed_at": as_utc(order.placed_at) if order.placed_at else now,
+        "created_at": now, "updated_at": now,
+    }
+
+
+def insert_order(connection: Connection, values: dict[str, Any]) -> int:
+    try:
+        return repository.insert_order(connection, values)
+    except IntegrityError as error:
+        if "external_id" not in str(error.orig):
+            raise
+        # Another delivery of the same channel order committed first; the retry finds it.
+        raise RetryTransaction() from error
+
+
+def insert_lines(connection: Connection, order_id: int, order: OrderInput,
+                 known: OrderCatalog) -> list[dict[str, Any]]:
+    """The order's lines as stored, ids included."""
+    lines = [{"order_id": order_id, "line_number": i + 1,
+              "product_id": known.products[line.sku].id, "sku": line.sku,
+              "name": known.products[line.sku].name,
+              "parts": sorted(known.parts[line.sku].items()), "quantity": line.quantity,
+              "cancelled_quantity": 0, "unit_price": line.unit_price,
+              "discount": line.discount, "tax": line.tax, "total": line_total(line)}
+             for i, line in enumerate(order.lines)]
+    for line, line_id in zip(lines, repository.insert_lines(connection, lines), strict=True):
+        line["id"] = line_id
+    return lines
+
+
+def created_entry(channel: Any, order: OrderInput, totals: Totals) -> tuple[str, dict[str, Any]]:
+    """The first entry of every order's timeline."""
+    return ("order.created", {"channel": channel.code, "external_id": order.external_id,
+                              "total": totals.total, "currency": order.currency})
+
+
+def order_view(order: OrderInput, channel: Any, values: dict[str, Any],
+               lines: list[dict[str, Any]],
+               reservations: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The order as just written, assembled without reading it back."""
+    customer = {"id": values["customer_id"], "email": order.email.strip(),
+                "name": order.customer_name, "phone": order.customer_phone}
+    return assemble_order(values, lines, reservations, [], customer, channel.code)

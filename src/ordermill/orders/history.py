@@ -1,0 +1,127 @@
+"""Recording orders that were placed and fulfilled before ordermill knew them (imports, demo).
+
+They pass intake's checks, totals and customer matching, but their goods left long ago: they
+reserve no stock and are stored completed, with the time they were really placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from ordermill.db.uow import UnitOfWork, run_with_retries
+from ordermill.orders import repository
+from ordermill.orders.domain import ORDER_TRANSITIONS, OrderInput, OrderStatus, order_totals
+from ordermill.orders.intake import (
+    OrderCatalog,
+    active_channel,
+    check_order,
+    created_entry,
+    insert_lines,
+    insert_order,
+    order_values,
+    order_view,
+    remember_customer,
+)
+from ordermill.orders.queries import get_order
+from ordermill.shared.clock import as_utc, utcnow
+from ordermill.shared.errors import ErrorCollector, FieldError, ValidationFailed
+from ordermill.shared.events import AuditEntry, Event
+
+MAX_ORDERS_PER_CALL = 1000
+
+
+@dataclass(frozen=True)
+class RecordedOrder:
+    order: dict[str, Any]
+    created: bool
+
+
+def record_past_orders(uow: UnitOfWork, orders: Sequence[OrderInput]) -> list[RecordedOrder]:
+    """Record completed past orders, all or none; one already recorded (same channel and
+    external id) is returned as it is. Errors name the failing order: `orders.3.lines.0.sku`."""
+    return run_with_retries(lambda: _record(uow, orders))
+
+
+def _record(uow: UnitOfWork, orders: Sequence[OrderInput]) -> list[RecordedOrder]:
+    with uow:
+        if not 1 <= len(orders) <= MAX_ORDERS_PER_CALL:
+            raise ValidationFailed.on("orders", f"record 1 to {MAX_ORDERS_PER_CALL} orders a call")
+        connection, now = uow.connection, utcnow()
+        channels: dict[str, Any] = {}
+        seen: set[tuple[int, str]] = set()
+        recorded: list[RecordedOrder] = []
+        for index, order in enumerate(orders):
+            with _numbered(index):
+                if order.channel not in channels:
+                    channels[order.channel] = active_channel(connection, order.channel)
+                channel = channels[order.channel]
+                existing = repository.order_by_external_id(connection, channel.id,
+                                                           order.external_id)
+                if existing is not None:
+                    view = get_order(connection, existing)
+                    assert view is not None
+                    recorded.append(RecordedOrder(view, created=False))
+                    continue
+                known, placed_at = _checked(connection, order, channel, seen, now)
+            view = _write(uow, order, placed_at, channel, known, now)
+            recorded.append(RecordedOrder(view, created=True))
+        created = [r.order["id"] for r in recorded if r.created]
+        if created:
+            uow.publish(Event("orders.imported", {"order_ids": created}))
+        uow.commit()
+        return recorded
+
+
+@contextmanager
+def _numbered(index: int) -> Iterator[None]:
+    """Name the failing order in a failure, so a caller fixes the right one."""
+    try:
+        yield
+    except ValidationFailed as error:
+        raise ValidationFailed(
+            f"order {index}: {error.detail}",
+            errors=[FieldError(f"orders.{index}.{e.field}", e.message) for e in error.errors],
+        ) from error
+
+
+def _checked(connection: Connection, order: OrderInput, channel: Any,
+             seen: set[tuple[int, str]], now: datetime) -> tuple[OrderCatalog, datetime]:
+    """Intake's checks, plus what a past order needs: a placing time that has passed."""
+    errors = ErrorCollector()
+    if (channel.id, order.external_id) in seen:
+        errors.add("external_id", "listed twice in this call")
+    seen.add((channel.id, order.external_id))
+    known = check_order(connection, order, errors)
+    placed_at = None if order.placed_at is None else as_utc(order.placed_at)
+    if placed_at is None:
+        errors.add("placed_at", "a past order needs the time it was placed")
+    elif placed_at > now:
+        errors.add("placed_at", "must not be in the future")
+    errors.raise_if_any()
+    assert placed_at is not None  # a missing one was refused just above
+    return known, placed_at
+
+
+def _write(uow: UnitOfWork, order: OrderInput, placed_at: datetime, channel: Any,
+           known: OrderCatalog, now: datetime) -> dict[str, Any]:
+    connection = uow.connection
+    # The customer was first seen when they placed the order, not when it was imported.
+    customer_id = remember_customer(connection, order, placed_at)
+    totals = order_totals(order.lines, order.shipping_price)
+    status = ORDER_TRANSITIONS.apply("import as completed", OrderStatus.PENDING)
+    values = order_values(order, channel, customer_id, status, totals, now)
+    order_id = insert_order(connection, values)
+    lines = insert_lines(connection, order_id, order, known)
+    repository.append_events(connection, order_id, uow.actor.label, placed_at, [
+        created_entry(channel, order, totals), ("order.completed", {"imported": True})])
+    view = order_view(order, channel, {**values, "id": order_id}, lines, {})
+    uow.record(AuditEntry("order.imported", "order", str(order_id), after={
+        "number": view["number"], "channel": channel.code, "external_id": order.external_id,
+        "total": totals.total, "placed_at": view["placed_at"]}))
+    return view
