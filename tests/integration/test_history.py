@@ -66,6 +66,9 @@ def test_a_past_order_is_completed_and_reserves_nothing(database: Database) -> N
                               "total": 4911}
     assert [line["total"] for line in view["lines"]] == [2916, 1500]
     assert [line["reservations"] for line in view["lines"]] == [[], []]
+    assert view["fulfillment_status"] == "shipped"
+    assert [(line["shipped_quantity"], line["backordered_quantity"]) for line in view["lines"]] \
+        == [(2, 0), (1, 0)]
     assert _levels(database) == [("MUG", 5, 0), ("CUP", 5, 0)]
     with database.reading() as connection:
         assert get_order(connection, view["id"]) == view

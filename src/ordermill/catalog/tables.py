@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ordermill.db.metadata import metadata
+from ordermill.db.metadata import UtcDateTime, metadata
 
 products = sa.Table(
     "products", metadata,
@@ -21,8 +21,8 @@ products = sa.Table(
     sa.Column("ships", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("is_kit", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 kit_components = sa.Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ordermill.db.metadata import metadata
+from ordermill.db.metadata import UtcDateTime, metadata
 
 channels = sa.Table(
     "channels", metadata,
@@ -17,8 +17,8 @@ channels = sa.Table(
     sa.Column("availability_buffer", sa.Integer, nullable=False, server_default="0"),
     sa.Column("availability_cap_percent", sa.Integer),
     sa.Column("active", sa.Boolean, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 channel_locations = sa.Table(
@@ -39,6 +39,6 @@ channel_listings = sa.Table(
     sa.Column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("product_id", sa.ForeignKey("products.id"), primary_key=True),
     sa.Column("available_to_sell", sa.Integer, nullable=False),
-    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("published_at", sa.DateTime(timezone=True)),
+    sa.Column("changed_at", UtcDateTime(), nullable=False),
+    sa.Column("published_at", UtcDateTime()),
 )

@@ -9,14 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ordermill.db.metadata import metadata
+from ordermill.db.metadata import UtcDateTime, metadata
 from ordermill.shared.clock import rfc3339, utcnow
 from ordermill.shared.events import Actor, AuditEntry
 
 audit_log = sa.Table(
     "audit_log", metadata,
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("occurred_at", UtcDateTime(), nullable=False, index=True),
     sa.Column("actor_kind", sa.String(20), nullable=False),
     sa.Column("actor_id", sa.Integer),
     sa.Column("actor_name", sa.String(200), nullable=False),

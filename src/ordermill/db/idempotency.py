@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ordermill.db.engine import Database
-from ordermill.db.metadata import metadata
-from ordermill.shared.clock import as_utc, utcnow
+from ordermill.db.metadata import UtcDateTime, metadata
+from ordermill.shared.clock import utcnow
 
 idempotency_keys = sa.Table(
     "idempotency_keys", metadata,
@@ -27,8 +27,8 @@ idempotency_keys = sa.Table(
     sa.Column("response_status", sa.Integer),
     sa.Column("response_body", sa.LargeBinary),
     sa.Column("response_type", sa.String(100)),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("locked_until", UtcDateTime()),
     sa.UniqueConstraint("owner", "key"),
 )
 
@@ -95,7 +95,7 @@ def _existing(connection: Connection, owner: str, key: str, request_fingerprint:
         return Mismatch()
     if row.response_status is not None:
         return Replay(row.response_status, row.response_body, row.response_type)
-    if row.locked_until is not None and as_utc(row.locked_until) > now:
+    if row.locked_until is not None and row.locked_until > now:
         return InFlight()
     # The first attempt died without answering: this request takes over the claim.
     connection.execute(idempotency_keys.update().where(idempotency_keys.c.id == row.id)

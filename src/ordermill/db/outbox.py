@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ordermill.db.metadata import metadata
+from ordermill.db.metadata import UtcDateTime, metadata
 from ordermill.shared.clock import utcnow
 from ordermill.shared.events import Event
 
@@ -24,10 +24,10 @@ outbox = sa.Table(
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
     sa.Column("topic", sa.String(80), nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("available_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("available_at", UtcDateTime(), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.Column("delivered_at", UtcDateTime()),
     sa.Column("last_error", sa.Text),
     sa.Index("ix_outbox_pending", "delivered_at", "available_at"),
 )

@@ -12,7 +12,7 @@ from ordermill.catalog.tables import products
 from ordermill.inventory.domain import available
 from ordermill.inventory.tables import low_stock_alerts, stock_ledger, stock_levels
 from ordermill.locations.tables import locations
-from ordermill.shared.clock import as_utc, rfc3339
+from ordermill.shared.clock import rfc3339
 
 _AVAILABLE = (stock_levels.c.on_hand - stock_levels.c.reserved - stock_levels.c.safety_stock)
 
@@ -77,9 +77,9 @@ def list_ledger(connection: Connection, *, sku: str | None = None, location: str
         query = query.where(locations.c.code == location)
     # In UTC, as stored: SQLite compares the wall-clock text and would ignore an offset.
     if since is not None:
-        query = query.where(stock_ledger.c.occurred_at >= as_utc(since))
+        query = query.where(stock_ledger.c.occurred_at >= since)
     if until is not None:
-        query = query.where(stock_ledger.c.occurred_at < as_utc(until))
+        query = query.where(stock_ledger.c.occurred_at < until)
     if location_scope is not None:
         query = query.where(stock_ledger.c.location_id.in_(location_scope))
     if before_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ordermill.db.metadata import metadata
+from ordermill.db.metadata import UtcDateTime, metadata
 
 stock_levels = sa.Table(
     "stock_levels", metadata,
@@ -15,7 +15,7 @@ stock_levels = sa.Table(
     sa.Column("reserved", sa.Integer, nullable=False, server_default="0"),
     sa.Column("safety_stock", sa.Integer, nullable=False, server_default="0"),
     sa.Column("reorder_point", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("product_id", "location_id"),
     sa.CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
     sa.CheckConstraint("reserved >= 0", name="reserved_not_negative"),
@@ -35,7 +35,7 @@ stock_ledger = sa.Table(
     sa.Column("actor", sa.String(240), nullable=False),
     sa.Column("reference_type", sa.String(40)),
     sa.Column("reference_id", sa.String(80)),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("occurred_at", UtcDateTime(), nullable=False),
     sa.Index("ix_stock_ledger_product_location", "product_id", "location_id", "id"),
     sa.Index("ix_stock_ledger_occurred_at", "occurred_at"),
 )
@@ -48,6 +48,6 @@ low_stock_alerts = sa.Table(
     sa.Column("location_id", sa.ForeignKey("locations.id"), nullable=False),
     sa.Column("available", sa.Integer, nullable=False),
     sa.Column("reorder_point", sa.Integer, nullable=False),
-    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("acknowledged_at", sa.DateTime(timezone=True)),
+    sa.Column("raised_at", UtcDateTime(), nullable=False),
+    sa.Column("acknowledged_at", UtcDateTime()),
 )

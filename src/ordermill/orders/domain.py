@@ -168,19 +168,25 @@ class LineCounts:
     quantity: int
     cancelled: int
     allocated: int
+    shipped: int = 0
 
     @property
     def open(self) -> int:
+        """Units still owed to the customer in some way: not cancelled."""
         return self.quantity - self.cancelled
 
     @property
     def backordered(self) -> int:
-        return self.open - self.allocated
+        """Units neither shipped nor holding stock anywhere."""
+        return self.open - self.shipped - self.allocated
 
 
 def fulfillment_status(lines: list[LineCounts]) -> str:
     if all(line.open == 0 for line in lines):
         return "cancelled"
+    shipped = sum(line.shipped for line in lines)
+    if shipped:
+        return "shipped" if shipped == sum(line.open for line in lines) else "partially_shipped"
     allocated = sum(line.allocated for line in lines)
     backordered = sum(line.backordered for line in lines)
     if backordered == 0:

@@ -41,6 +41,13 @@ def allocate_backorders(connection: Connection, _event_id: int, payload: dict[st
     candidates = _backordered_lines(connection, sellers, location.id)
     if not candidates:
         return
+    # Order rows before stock rows, in id order, as cancel_order takes them, so the two never
+    # deadlock; reading the lines again under those locks sees any cancellation that won.
+    locked = sorted({line.order_id for line in candidates})
+    for order_id in locked:
+        repository.lock_order(connection, order_id)
+    candidates = [line for line in _backordered_lines(connection, sellers, location.id)
+                  if line.order_id in locked]
     batch = EventBatch()
     skus = catalog.skus_by_id(connection, {p for line in candidates for p, _ in line.parts})
     touched: set[int] = set()
@@ -57,7 +64,8 @@ def _backordered_lines(connection: Connection, product_ids: list[int],
     allocated = (sa.select(allocations.c.order_line_id,
                            sa.func.sum(allocations.c.quantity).label("units"))
                  .group_by(allocations.c.order_line_id).subquery())
-    open_units = order_lines.c.quantity - order_lines.c.cancelled_quantity
+    open_units = (order_lines.c.quantity - order_lines.c.cancelled_quantity
+                  - order_lines.c.shipped_quantity)
     query = (sa.select(order_lines.c.id, order_lines.c.order_id, order_lines.c.parts,
                        (open_units - sa.func.coalesce(allocated.c.units, 0)).label("short"))
              .join(orders, orders.c.id == order_lines.c.order_id)
@@ -104,7 +112,8 @@ def _confirm_if_complete(connection: Connection, batch: EventBatch, order_id: in
         allocated[allocation.order_line_id] = (allocated.get(allocation.order_line_id, 0)
                                                + allocation.quantity)
     lines = repository.lines_of(connection, order_id)
-    if any(line.quantity - line.cancelled_quantity > allocated.get(line.id, 0)
+    if any(line.quantity - line.cancelled_quantity - line.shipped_quantity
+           > allocated.get(line.id, 0)
            for line in lines):
         return
     status = ORDER_TRANSITIONS.apply("confirm", order.status)

@@ -117,7 +117,7 @@ def _write(uow: UnitOfWork, order: OrderInput, placed_at: datetime, channel: Any
     status = ORDER_TRANSITIONS.apply("import as completed", OrderStatus.PENDING)
     values = order_values(order, channel, customer_id, status, totals, now)
     order_id = insert_order(connection, values)
-    lines = insert_lines(connection, order_id, order, known)
+    lines = insert_lines(connection, order_id, order, known, shipped=True)
     repository.append_events(connection, order_id, uow.actor.label, placed_at, [
         created_entry(channel, order, totals), ("order.completed", {"imported": True})])
     view = order_view(order, channel, {**values, "id": order_id}, lines, {})

@@ -34,7 +34,7 @@ from ordermill.orders.domain import (
     validate_order,
 )
 from ordermill.orders.queries import assemble_order, get_order
-from ordermill.shared.clock import as_utc, utcnow
+from ordermill.shared.clock import utcnow
 from ordermill.shared.errors import (
     ErrorCollector,
     InsufficientStock,
@@ -232,7 +232,7 @@ def order_values(order: OrderInput, channel: Any, customer_id: int, status: str,
         "tax_total": totals.tax, "shipping_total": totals.shipping, "total": totals.total,
         "notes": order.notes, "tags": order.tags,
         # Stored in UTC: SQLite keeps the wall-clock text and would drop the offset.
-        "placed_at": as_utc(order.placed_at) if order.placed_at else now,
+        "placed_at": order.placed_at or now,
         "created_at": now, "updated_at": now,
     }
 
@@ -248,13 +248,14 @@ def insert_order(connection: Connection, values: dict[str, Any]) -> int:
 
 
 def insert_lines(connection: Connection, order_id: int, order: OrderInput,
-                 known: OrderCatalog) -> list[dict[str, Any]]:
-    """The order's lines as stored, ids included."""
+                 known: OrderCatalog, *, shipped: bool = False) -> list[dict[str, Any]]:
+    """The order's lines as stored, ids included; `shipped` for orders fulfilled elsewhere."""
     lines = [{"order_id": order_id, "line_number": i + 1,
               "product_id": known.products[line.sku].id, "sku": line.sku,
               "name": known.products[line.sku].name,
               "parts": sorted(known.parts[line.sku].items()), "quantity": line.quantity,
-              "cancelled_quantity": 0, "unit_price": line.unit_price,
+              "cancelled_quantity": 0, "shipped_quantity": line.quantity if shipped else 0,
+              "unit_price": line.unit_price,
               "discount": line.discount, "tax": line.tax, "total": line_total(line)}
              for i, line in enumerate(order.lines)]
     for line, line_id in zip(lines, repository.insert_lines(connection, lines), strict=True):

@@ -17,7 +17,7 @@ from ordermill.locations.tables import locations
 from ordermill.orders import repository
 from ordermill.orders.domain import LineCounts, fulfillment_status, order_number
 from ordermill.orders.tables import allocations, order_events, order_holds, order_lines, orders
-from ordermill.shared.clock import as_utc, rfc3339
+from ordermill.shared.clock import rfc3339
 
 
 def assemble_order(order: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
@@ -29,12 +29,14 @@ def assemble_order(order: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
     for line in lines:
         reserved = reservations.get(line["id"], [])
         allocated = sum(r["quantity"] for r in reserved)
-        count = LineCounts(line["quantity"], line["cancelled_quantity"], allocated)
+        count = LineCounts(line["quantity"], line["cancelled_quantity"], allocated,
+                           line["shipped_quantity"])
         counts.append(count)
         line_views.append({
             "id": line["id"], "line_number": line["line_number"], "sku": line["sku"],
             "name": line["name"], "quantity": line["quantity"],
-            "cancelled_quantity": line["cancelled_quantity"], "allocated_quantity": allocated,
+            "cancelled_quantity": line["cancelled_quantity"],
+            "shipped_quantity": line["shipped_quantity"], "allocated_quantity": allocated,
             "backordered_quantity": count.backordered, "unit_price": line["unit_price"],
             "discount": line["discount"], "tax": line["tax"], "total": line["total"],
             "reservations": reserved})
@@ -117,8 +119,8 @@ def list_orders(connection: Connection, *, status: str | None = None, channel: s
         (email, lambda v: customers.c.email_normalized == normalise_email(v)),
         (customer_id, lambda v: orders.c.customer_id == v),
         # In UTC, as stored: SQLite compares the wall-clock text and would ignore an offset.
-        (placed_from, lambda v: orders.c.placed_at >= as_utc(v)),
-        (placed_to, lambda v: orders.c.placed_at < as_utc(v)),
+        (placed_from, lambda v: orders.c.placed_at >= v),
+        (placed_to, lambda v: orders.c.placed_at < v),
         (number, lambda v: orders.c.id == v),
         (before_id, lambda v: orders.c.id < v),
         (sku, lambda v: orders.c.id.in_(sa.select(order_lines.c.order_id)
@@ -143,7 +145,7 @@ def orders_by_status(connection: Connection, *, since: datetime | None = None,
                      location_scope: frozenset[int] | None = None) -> dict[str, int]:
     query = sa.select(orders.c.status, sa.func.count()).group_by(orders.c.status)
     if since is not None:
-        query = query.where(orders.c.placed_at >= as_utc(since))
+        query = query.where(orders.c.placed_at >= since)
     if location_scope is not None:
         query = query.where(orders.c.id.in_(
             sa.select(allocations.c.order_id).where(allocations.c.location_id.in_(location_scope))))

@@ -108,8 +108,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int,
         released = _release(uow, order_lines, allocated, allocations, wanted)
         for line_id, units in wanted.items():
             repository.add_cancelled(uow.connection, line_id, units)
-        whole = all(line.quantity - line.cancelled_quantity == wanted.get(line.id, 0)
-                    for line in order_lines.values())
+        whole = all(_open_units(line) == wanted.get(line.id, 0) for line in order_lines.values())
         cancelled = {order_lines[i].sku: u for i, u in wanted.items()}
         if whole:
             for hold in repository.active_holds(uow.connection, order_id):
@@ -125,11 +124,15 @@ def cancel_order(uow: UnitOfWork, *, order_id: int,
                        ("order.lines_cancelled", payload), {})
 
 
+def _open_units(line: Any) -> int:
+    """Units that can still be cancelled: neither cancelled nor shipped."""
+    return int(line.quantity - line.cancelled_quantity - line.shipped_quantity)
+
+
 def _units_to_cancel(order_lines: dict[int, Any], allocated: dict[int, int],
                      requested: list[LineCancellation] | None) -> dict[int, int]:
     if requested is None:
-        return {i: line.quantity - line.cancelled_quantity for i, line in order_lines.items()
-                if line.quantity > line.cancelled_quantity}
+        return {i: _open_units(line) for i, line in order_lines.items() if _open_units(line)}
     errors = ErrorCollector()
     wanted: dict[int, int] = {}
     if not requested:
@@ -139,7 +142,7 @@ def _units_to_cancel(order_lines: dict[int, Any], allocated: dict[int, int],
         if line is None:
             errors.add(f"lines.{index}.line_id", f"order has no line {item.line_id}")
             continue
-        open_units = line.quantity - line.cancelled_quantity - wanted.get(line.id, 0)
+        open_units = _open_units(line) - wanted.get(line.id, 0)
         units = open_units if item.quantity is None else item.quantity
         if not 1 <= units <= open_units:
             errors.add(f"lines.{index}.quantity",
@@ -157,7 +160,7 @@ def _release(uow: UnitOfWork, order_lines: dict[int, Any], allocated: dict[int, 
     released_by_sku: dict[str, int] = defaultdict(int)
     for line_id, units in wanted.items():
         line = order_lines[line_id]
-        backordered = line.quantity - line.cancelled_quantity - allocated[line_id]
+        backordered = _open_units(line) - allocated[line_id]
         from_stock = units - min(units, backordered)
         for allocation in reversed([a for a in allocations if a.order_line_id == line_id]):
             if from_stock == 0:

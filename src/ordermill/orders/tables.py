@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ordermill.db.metadata import metadata
+from ordermill.db.metadata import UtcDateTime, metadata
 
 _ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
@@ -28,9 +28,9 @@ orders = sa.Table(
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("notes", sa.Text),
     sa.Column("tags", sa.JSON, nullable=False),
-    sa.Column("placed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("placed_at", UtcDateTime(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("channel_id", "external_id"),
     sa.Index("ix_orders_status_placed_at", "status", "placed_at"),
     sa.Index("ix_orders_placed_at", "placed_at"),
@@ -49,13 +49,15 @@ order_lines = sa.Table(
     sa.Column("parts", sa.JSON, nullable=False),
     sa.Column("quantity", sa.Integer, nullable=False),
     sa.Column("cancelled_quantity", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("shipped_quantity", sa.Integer, nullable=False, server_default="0"),
     sa.Column("unit_price", sa.BigInteger, nullable=False),
     sa.Column("discount", sa.BigInteger, nullable=False),
     sa.Column("tax", sa.BigInteger, nullable=False),
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.CheckConstraint("quantity > 0", name="quantity_positive"),
-    sa.CheckConstraint("cancelled_quantity >= 0 AND cancelled_quantity <= quantity",
-                       name="cancelled_within_quantity"),
+    sa.CheckConstraint("cancelled_quantity >= 0 AND shipped_quantity >= 0 "
+                       "AND cancelled_quantity + shipped_quantity <= quantity",
+                       name="counters_within_quantity"),
 )
 
 allocations = sa.Table(
@@ -78,9 +80,9 @@ order_holds = sa.Table(
     sa.Column("reason", sa.String(20), nullable=False),
     sa.Column("note", sa.String(1000)),
     sa.Column("placed_by", sa.String(240), nullable=False),
-    sa.Column("placed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("placed_at", UtcDateTime(), nullable=False),
     sa.Column("released_by", sa.String(240)),
-    sa.Column("released_at", sa.DateTime(timezone=True)),
+    sa.Column("released_at", UtcDateTime()),
 )
 
 order_events = sa.Table(
@@ -91,5 +93,5 @@ order_events = sa.Table(
     sa.Column("type", sa.String(60), nullable=False),
     sa.Column("detail", sa.JSON, nullable=False),
     sa.Column("actor", sa.String(240), nullable=False),
-    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("occurred_at", UtcDateTime(), nullable=False),
 )
