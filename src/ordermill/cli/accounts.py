@@ -7,20 +7,13 @@ from rich.console import Console
 from rich.table import Table
 
 from ordermill.accounts import repository, service
-from ordermill.cli.context import cli_actor, open_database
+from ordermill.cli.context import cli_actor, fail, open_database
 from ordermill.db.uow import UnitOfWork
 from ordermill.shared.errors import OrdermillError
 
 users = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 keys = typer.Typer(help="API keys for integrations and scripts.", no_args_is_help=True)
 console = Console()
-
-
-def fail(error: OrdermillError) -> None:
-    console.print(f"[red]{error.detail}[/red]")
-    for field_error in error.errors:
-        console.print(f"  {field_error.field}: {field_error.message}")
-    raise typer.Exit(1)
 
 
 @users.command("create")

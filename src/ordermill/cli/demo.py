@@ -15,8 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ordermill.cli.accounts import fail
-from ordermill.cli.context import open_database
+from ordermill.cli.context import fail, open_database
 from ordermill.db import outbox
 from ordermill.db.engine import Database
 from ordermill.demo.generate import DemoSummary, has_products, load_demo

@@ -8,8 +8,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from ordermill.cli.accounts import fail
-from ordermill.cli.context import cli_actor, open_database
+from ordermill.cli.context import cli_actor, fail, open_database
 from ordermill.db.uow import UnitOfWork
 from ordermill.inventory import service
 from ordermill.shared.errors import OrdermillError

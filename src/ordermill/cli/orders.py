@@ -9,8 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ordermill.cli.accounts import fail
-from ordermill.cli.context import cli_actor, open_database
+from ordermill.cli.context import cli_actor, fail, open_database
 from ordermill.db.uow import UnitOfWork
 from ordermill.orders import queries, service
 from ordermill.orders.domain import parse_order_number
