@@ -1,4 +1,4 @@
-"""The web application: API under /api/v1 and the staff console, over one Database."""
+"""The REST API application under /api/v1 over one Database; web.py adds the console."""
 
 from __future__ import annotations
 
