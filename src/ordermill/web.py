@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.responses import RedirectResponse
 
 from ordermill.api.app import create_app
+from ordermill.console.app import install as install_console
 from ordermill.db.engine import Database
 
 
 def build(database: Database) -> FastAPI:
-    return create_app(database)
+    app = create_app(database)
+    install_console(app)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/console/", status_code=307)
+
+    return app
 
 
 def create() -> FastAPI:
