@@ -1,45 +1,40 @@
-"""Matching and saving customers; upserts so concurrent orders of one person meet in one row."""
+"""Matching and saving customers; upserts so concurrent orders of one person meet in one row.
+
+Every order passes here, so the statements are raw SQL written once (see db/raw.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ordermill.customers.domain import address_fingerprint, normalise_email
-from ordermill.customers.tables import customer_addresses, customers
+from ordermill.db import raw
 from ordermill.shared.address import Address
 
-
-def _insert(connection: Connection, table: Any) -> Any:
-    return (postgresql.insert(table) if connection.dialect.name == "postgresql"
-            else sqlite.insert(table))
-
-
-def match_customer(connection: Connection, *, email: str, name: str | None,
-                   phone: str | None, now: datetime) -> int:
-    """The customer with this email (normalised), created on first sight; the latest name
-    and phone given win."""
-    statement = _insert(connection, customers).values(
-        email_normalized=normalise_email(email), email=email.strip(), name=name, phone=phone,
-        created_at=now, updated_at=now)
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=["email_normalized"],
-        set_={"name": excluded.name, "phone": excluded.phone, "updated_at": excluded.updated_at})
-    return int(connection.execute(statement.returning(customers.c.id)).scalar_one())
+_CUSTOMER = raw.RawStatement(
+    "INSERT INTO customers (email_normalized, email, name, phone, created_at, updated_at) "
+    "VALUES (:email_normalized, :email, :name, :phone, :now, :now) "
+    "ON CONFLICT (email_normalized) DO UPDATE SET name = excluded.name, "
+    "phone = excluded.phone, updated_at = excluded.updated_at RETURNING id")
+_ADDRESSES = raw.RawRows(
+    "INSERT INTO customer_addresses (customer_id, fingerprint, address, last_used_at) VALUES",
+    "(:customer_id, :fingerprint, :address, :now)",
+    "ON CONFLICT (customer_id, fingerprint) DO UPDATE SET "
+    "last_used_at = excluded.last_used_at, address = excluded.address")
 
 
-def remember_addresses(connection: Connection, customer_id: int,
-                       addresses: Sequence[Address], now: datetime) -> None:
-    rows = {address_fingerprint(a): a for a in addresses}
-    statement = _insert(connection, customer_addresses)
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=["customer_id", "fingerprint"],
-        set_={"last_used_at": statement.excluded.last_used_at,
-              "address": statement.excluded.address}),
-        [{"customer_id": customer_id, "fingerprint": f, "address": a.as_dict(),
-          "last_used_at": now} for f, a in rows.items()])
+def remember_customer(connection: Connection, *, email: str, name: str | None,
+                      phone: str | None, addresses: Sequence[Address], now: datetime) -> int:
+    """The customer with this email (normalised), created on first sight, with the
+    addresses used; the latest name and phone given win."""
+    [(customer_id,)] = raw.run(connection, _CUSTOMER, {
+        "email_normalized": normalise_email(email), "email": email.strip(), "name": name,
+        "phone": phone, "now": now})
+    by_fingerprint = {address_fingerprint(a): a for a in addresses}
+    raw.run_rows(connection, _ADDRESSES, [
+        {"customer_id": customer_id, "fingerprint": fingerprint, "address": a.as_dict(),
+         "now": now} for fingerprint, a in by_fingerprint.items()])
+    return int(customer_id)

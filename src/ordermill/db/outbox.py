@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ordermill.db import raw
 from ordermill.db.metadata import UtcDateTime, metadata
 from ordermill.shared.clock import utcnow
 from ordermill.shared.events import Event
@@ -43,15 +44,17 @@ class OutboxMessage:
     attempts: int
 
 
+_APPEND = raw.RawRows(
+    "INSERT INTO outbox (topic, payload, created_at, available_at, attempts) VALUES",
+    "(:topic, :payload, :now, :now, 0)")
+
+
 def append(connection: Connection, events: Sequence[Event]) -> None:
-    if not events:
-        return
+    """Every use case ends here, so it is one raw multi-row statement (see db/raw.py)."""
     now = utcnow()
-    connection.execute(outbox.insert(), [
+    raw.run_rows(connection, _APPEND, [
         {"topic": e.topic, "payload": json.dumps(e.payload, sort_keys=True, default=str),
-         "created_at": now, "available_at": now}
-        for e in events
-    ])
+         "now": now} for e in events])
 
 
 def claim(connection: Connection, *, limit: int) -> list[OutboxMessage]:

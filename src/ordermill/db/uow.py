@@ -66,10 +66,6 @@ class UnitOfWork:
         self.connection.commit()
         self.committed = True
 
-    @property
-    def published(self) -> list[Event]:
-        return list(self._events)
-
 
 def run_with_retries(work: Callable[[], T], *, attempts: int = 8) -> T:
     """Run a use case again when it lost a race (a stock row changed under it, a deadlock

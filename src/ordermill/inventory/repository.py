@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from ordermill.db import raw
 from ordermill.inventory.domain import Level
 from ordermill.inventory.tables import stock_ledger, stock_levels
 from ordermill.shared.clock import utcnow
@@ -91,24 +92,27 @@ def set_policy(connection: Connection, level_id: int, values: dict[str, int]) ->
     return _level(row)
 
 
+_RESERVE = raw.RawStatement(
+    "UPDATE stock_levels SET reserved = reserved + :quantity, updated_at = :now "
+    "WHERE id = :id AND on_hand - reserved - safety_stock >= :quantity "
+    "RETURNING on_hand, reserved, safety_stock, reorder_point")
+
+
 def reserve(connection: Connection, demands: Sequence[tuple[int, int]]) -> list[Level] | None:
-    """Reserve (level id, quantity) pairs, all or nothing; None when any row lacks stock.
+    """Reserve (stock row id, quantity) pairs in ascending row id, all or nothing; None when
+    a row no longer has the units (the caller retries the whole transaction).
 
     The condition is re-checked by the database on the locked row, so two buyers can never
-    both take the last unit, whatever they read earlier.
+    both take the last unit, whatever they read earlier. Raw SQL: every order runs it.
     """
+    now = utcnow()
     after = []
     for level_id, quantity in sorted(demands):
-        row = connection.execute(
-            stock_levels.update()
-            .where(stock_levels.c.id == level_id,
-                   stock_levels.c.on_hand - stock_levels.c.reserved
-                   - stock_levels.c.safety_stock >= quantity)
-            .values(reserved=stock_levels.c.reserved + quantity, updated_at=utcnow())
-            .returning(*_LEVEL_COLUMNS)).first()
-        if row is None:
+        rows = raw.run(connection, _RESERVE, {"id": level_id, "quantity": quantity,
+                                              "now": now})
+        if not rows:
             return None
-        after.append(_level(row))
+        after.append(Level(*rows[0]))
     return after
 
 

@@ -53,18 +53,13 @@ def _record(uow: UnitOfWork, orders: Sequence[OrderInput]) -> list[RecordedOrder
         if not 1 <= len(orders) <= MAX_ORDERS_PER_CALL:
             raise ValidationFailed.on("orders", f"record 1 to {MAX_ORDERS_PER_CALL} orders a call")
         connection, now = uow.connection, utcnow()
-        channels: dict[str, Any] = {}
         seen: set[tuple[int, str]] = set()
         recorded: list[RecordedOrder] = []
         for index, order in enumerate(orders):
             with _numbered(index):
-                if order.channel not in channels:
-                    channels[order.channel] = active_channel(connection, order.channel)
-                channel = channels[order.channel]
-                existing = repository.order_by_external_id(connection, channel.id,
-                                                           order.external_id)
-                if existing is not None:
-                    view = get_order(connection, existing)
+                channel = active_channel(connection, order.channel, order.external_id)
+                if channel.existing_order_id is not None:
+                    view = get_order(connection, channel.existing_order_id)
                     assert view is not None
                     recorded.append(RecordedOrder(view, created=False))
                     continue

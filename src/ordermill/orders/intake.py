@@ -1,7 +1,8 @@
 """Order intake: validate, deduplicate, snapshot totals, reserve stock, all in one transaction.
 
-This is the hot path. Reads come first; the writes follow with the conditional stock
-updates last, just before commit, so the hottest rows stay locked for the shortest time.
+This is the hot path (its statements live in intake_store.py). Reads come first; then the
+order's rows; the conditional stock updates come last, just before the outbox rows and the
+commit, so the hottest rows stay locked for the shortest time.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ordermill.catalog import repository as catalog
-from ordermill.channels import repository as channels
 from ordermill.channels.domain import PAYMENT_TERMS, ShortagePolicy
 from ordermill.customers import repository as customers
 from ordermill.db.uow import RetryTransaction, UnitOfWork, run_with_retries
 from ordermill.inventory import repository as inventory
 from ordermill.inventory.domain import Level
 from ordermill.inventory.service import StockPlace, publish_stock_change
+from ordermill.orders import intake_store as store
 from ordermill.orders import repository
 from ordermill.orders.allocation import AllocationPlan, LineDemand, choose_locations
 from ordermill.orders.domain import (
@@ -35,12 +35,7 @@ from ordermill.orders.domain import (
 )
 from ordermill.orders.queries import assemble_order, get_order
 from ordermill.shared.clock import utcnow
-from ordermill.shared.errors import (
-    ErrorCollector,
-    InsufficientStock,
-    Shortage,
-    ValidationFailed,
-)
+from ordermill.shared.errors import ErrorCollector, InsufficientStock, Shortage, ValidationFailed
 from ordermill.shared.events import AuditEntry, Event
 
 
@@ -70,18 +65,15 @@ def place_order(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
 class OrderCatalog:
     """The products an order's lines name, with what each sold unit takes from stock."""
 
-    products: dict[str, Any]
+    products: dict[str, store.Product]
     parts: dict[str, dict[int, int]]  # sku -> product id -> units per sold unit
     skus: dict[int, str]  # every product id involved, kit components included
 
 
 def _load_catalog(connection: Connection, order: OrderInput,
                   errors: ErrorCollector) -> OrderCatalog:
-    products = catalog.products_by_sku(connection, [line.sku for line in order.lines])
-    kits = catalog.components_of(connection, [p.id for p in products.values() if p.is_kit])
+    products, kits, skus = store.products(connection, [line.sku for line in order.lines])
     parts: dict[str, dict[int, int]] = {}
-    skus = {p.id: p.sku for p in products.values()}
-    skus.update({c.component_id: c.sku for components in kits.values() for c in components})
     for index, line in enumerate(order.lines):
         product = products.get(line.sku)
         if product is None:
@@ -89,15 +81,16 @@ def _load_catalog(connection: Connection, order: OrderInput,
         elif not product.active:
             errors.add(f"lines.{index}.sku", f"{line.sku} is no longer sold")
         elif product.is_kit:
-            parts[line.sku] = {c.component_id: c.quantity for c in kits[product.id]}
+            parts[line.sku] = dict(kits.get(product.id, {}))
         else:
             parts[line.sku] = {product.id: 1}
     return OrderCatalog(products, parts, skus)
 
 
-def active_channel(connection: Connection, code: str) -> Any:
-    """The channel an order comes through; unknown or inactive channels take no orders."""
-    channel = channels.channel_by_code(connection, code)
+def active_channel(connection: Connection, code: str, external_id: str) -> store.Channel:
+    """The channel an order comes through (unknown or inactive channels take no orders),
+    with the order it already holds under this external id, if any."""
+    channel = store.channel(connection, code, external_id)
     if channel is None or not channel.active:
         raise ValidationFailed.on("channel", f"unknown or inactive channel {code!r}")
     return channel
@@ -112,50 +105,61 @@ def check_order(connection: Connection, order: OrderInput,
     return _load_catalog(connection, order, errors)
 
 
+@dataclass(frozen=True)
+class _Stock:
+    """Free stock per (product, location) and the locations in order of preference."""
+
+    rows: dict[tuple[int, int], store.StockRow]
+    locations: list[int]
+    codes: dict[int, str]
+
+
+def _stock(connection: Connection, channel: store.Channel,
+           demands: list[LineDemand]) -> _Stock:
+    found = store.stock(connection, channel.id, [p for d in demands for p in d.parts])
+    rows = {(row.product_id, row.location_id): row for row in found}
+    ranked = sorted({(row.location_priority, row.location_code, row.location_id)
+                     for row in found})
+    return _Stock(rows, [location_id for _, _, location_id in ranked],
+                  {location_id: code for _, code, location_id in ranked})
+
+
 def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
     with uow:
         connection = uow.connection
-        channel = active_channel(connection, order.channel)
-        existing = repository.order_by_external_id(connection, channel.id, order.external_id)
-        if existing is not None:
-            raise _AlreadyPlaced(existing)
+        channel = active_channel(connection, order.channel, order.external_id)
+        if channel.existing_order_id is not None:
+            raise _AlreadyPlaced(channel.existing_order_id)
         errors = ErrorCollector()
         known = check_order(connection, order, errors)
         errors.raise_if_any()
-
-        serving = [loc for loc in channels.serving_locations(connection, channel.id,
-                                                             active_only=True) if loc.ships]
         demands = [LineDemand(i, line.quantity, known.parts[line.sku])
                    for i, line in enumerate(order.lines)]
-        stock = inventory.levels_for(connection, {p for d in demands for p in d.parts},
-                                     [loc.id for loc in serving])
-        rows = {(s.product_id, s.location_id): s for s in stock}
-        plan = choose_locations(demands, [loc.id for loc in serving],
-                                {key: row.level.available for key, row in rows.items()})
+        stock = _stock(connection, channel, demands)
+        plan = choose_locations(demands, stock.locations, {
+            key: row.level.available for key, row in stock.rows.items()})
         if plan.short and channel.shortage_policy == ShortagePolicy.REJECT:
-            raise InsufficientStock(_shortages(order, known, plan, rows))
-        return _write(uow, order, channel, known, demands, plan, rows,
-                      {loc.id: loc.code for loc in serving})
+            raise InsufficientStock(_shortages(order, known, plan, stock))
+        return _write(uow, order, channel, known, demands, plan, stock)
 
 
 def _shortages(order: OrderInput, known: OrderCatalog, plan: AllocationPlan,
-               rows: dict[tuple[int, int], Any]) -> list[Shortage]:
+               stock: _Stock) -> list[Shortage]:
+    per_location: dict[int, dict[int, int]] = defaultdict(dict)
+    for (product_id, location_id), row in stock.rows.items():
+        per_location[location_id][product_id] = row.level.available
     by_sku: dict[str, Shortage] = {}
     for index in plan.short:
         sku = order.lines[index].sku
         requested = sum(line.quantity for line in order.lines if line.sku == sku)
-        per_location: dict[int, dict[int, int]] = defaultdict(dict)
-        for (product_id, location_id), row in rows.items():
-            per_location[location_id][product_id] = row.level.available
-        free = sum(min(stock.get(p, 0) // n for p, n in known.parts[sku].items())
-                   for stock in per_location.values())
+        free = sum(min(free.get(p, 0) // n for p, n in known.parts[sku].items())
+                   for free in per_location.values())
         by_sku[sku] = Shortage(sku, requested, free)
     return list(by_sku.values())
 
 
-def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: OrderCatalog,
-           demands: list[LineDemand], plan: AllocationPlan, rows: dict[tuple[int, int], Any],
-           location_codes: dict[int, str]) -> PlacedOrder:
+def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: OrderCatalog,
+           demands: list[LineDemand], plan: AllocationPlan, stock: _Stock) -> PlacedOrder:
     connection, now = uow.connection, utcnow()
     customer_id = remember_customer(connection, order, now)
     totals = order_totals(order.lines, order.shipping_price)
@@ -163,27 +167,26 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: OrderCatalog
     values = order_values(order, channel, customer_id, status, totals, now)
     order_id = insert_order(connection, values)
     lines = insert_lines(connection, order_id, order, known)
-    _reserve(uow, plan, demands, rows, known, location_codes)
     repository.insert_allocations(connection, [
         {"order_id": order_id, "order_line_id": lines[index]["id"], "location_id": location_id,
          "quantity": units} for index, location_id, units in plan.allocations])
-    number = order_number(order_id)
     backordered = {order.lines[i].sku: units for i, units in plan.short.items()}
-    timeline = [created_entry(channel, order, totals)]
-    timeline.append(("order.backordered", {"lines": backordered}) if backordered
-                    else ("order.confirmed", {}))
-    repository.append_events(connection, order_id, uow.actor.label, now, timeline)
-    uow.publish(Event("order.created", {"order_id": order_id, "number": number,
-                                        "channel": channel.code,
-                                        "external_id": order.external_id,
-                                        "status": str(status), "total": totals.total,
-                                        "currency": order.currency}))
-    uow.record(AuditEntry("order.created", "order", str(order_id),
-                          after={"number": number, "channel": channel.code,
-                                 "external_id": order.external_id, "total": totals.total}))
+    repository.append_events(connection, order_id, uow.actor.label, now, [
+        created_entry(channel, order, totals),
+        ("order.backordered", {"lines": backordered}) if backordered else ("order.confirmed", {}),
+    ])
+    number = order_number(order_id)
+    uow.publish(Event("order.created", {
+        "order_id": order_id, "number": number, "channel": channel.code,
+        "external_id": order.external_id, "status": str(status), "total": totals.total,
+        "currency": order.currency}))
+    uow.record(AuditEntry("order.created", "order", str(order_id), after={
+        "number": number, "channel": channel.code, "external_id": order.external_id,
+        "total": totals.total}))
+    _reserve(uow, plan, demands, stock, known)
     reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for index, location_id, units in plan.allocations:
-        reservations[lines[index]["id"]].append({"location": location_codes[location_id],
+        reservations[lines[index]["id"]].append({"location": stock.codes[location_id],
                                                  "quantity": units})
     view = order_view(order, channel, {**values, "id": order_id}, lines, reservations)
     uow.commit()
@@ -191,34 +194,32 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: Any, known: OrderCatalog
 
 
 def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
-             rows: dict[tuple[int, int], Any], known: OrderCatalog,
-             location_codes: dict[int, str]) -> None:
-    needed = plan.reservations(demands)
-    levels = sorted((rows[key].id, key, units) for key, units in needed.items())
-    after = inventory.reserve(uow.connection, [(level_id, units) for level_id, _, units in levels])
+             stock: _Stock, known: OrderCatalog) -> None:
+    needed = sorted((stock.rows[key].id, key, units)
+                    for key, units in plan.reservations(demands).items())
+    after = inventory.reserve(uow.connection,
+                              [(level_id, units) for level_id, _, units in needed])
     if after is None:
         # Someone reserved these units since we read them: start over with fresh stock.
         raise RetryTransaction()
-    for (_, (product_id, location_id), units), level in zip(levels, after, strict=True):
+    for (_, (product_id, location_id), units), level in zip(needed, after, strict=True):
         before = Level(level.on_hand, level.reserved - units, level.safety_stock,
                        level.reorder_point)
         place = StockPlace(product_id, known.skus[product_id], location_id,
-                           location_codes[location_id])
+                           stock.codes[location_id])
         publish_stock_change(uow, place, before, level)
 
 
 def remember_customer(connection: Connection, order: OrderInput, seen_at: datetime) -> int:
     """The customer matched by email, with the addresses of this order remembered."""
-    customer_id = customers.match_customer(connection, email=order.email,
-                                           name=order.customer_name,
-                                           phone=order.customer_phone, now=seen_at)
     addresses = [order.shipping_address] + ([order.billing_address]
                                             if order.billing_address else [])
-    customers.remember_addresses(connection, customer_id, addresses, seen_at)
-    return customer_id
+    return customers.remember_customer(connection, email=order.email,
+                                       name=order.customer_name, phone=order.customer_phone,
+                                       addresses=addresses, now=seen_at)
 
 
-def order_values(order: OrderInput, channel: Any, customer_id: int, status: str,
+def order_values(order: OrderInput, channel: store.Channel, customer_id: int, status: str,
                  totals: Totals, now: datetime) -> dict[str, Any]:
     """The order row, with its totals snapshotted as they are now."""
     return {
@@ -230,9 +231,7 @@ def order_values(order: OrderInput, channel: Any, customer_id: int, status: str,
         "billing_address": order.billing_address.as_dict() if order.billing_address else None,
         "subtotal": totals.subtotal, "discount_total": totals.discount,
         "tax_total": totals.tax, "shipping_total": totals.shipping, "total": totals.total,
-        "notes": order.notes, "tags": order.tags,
-        # Stored in UTC: SQLite keeps the wall-clock text and would drop the offset.
-        "placed_at": order.placed_at or now,
+        "notes": order.notes, "tags": order.tags, "placed_at": order.placed_at or now,
         "created_at": now, "updated_at": now,
     }
 
@@ -258,18 +257,18 @@ def insert_lines(connection: Connection, order_id: int, order: OrderInput,
               "unit_price": line.unit_price,
               "discount": line.discount, "tax": line.tax, "total": line_total(line)}
              for i, line in enumerate(order.lines)]
-    for line, line_id in zip(lines, repository.insert_lines(connection, lines), strict=True):
-        line["id"] = line_id
+    repository.insert_lines(connection, lines)
     return lines
 
 
-def created_entry(channel: Any, order: OrderInput, totals: Totals) -> tuple[str, dict[str, Any]]:
+def created_entry(channel: store.Channel, order: OrderInput,
+                  totals: Totals) -> tuple[str, dict[str, Any]]:
     """The first entry of every order's timeline."""
     return ("order.created", {"channel": channel.code, "external_id": order.external_id,
                               "total": totals.total, "currency": order.currency})
 
 
-def order_view(order: OrderInput, channel: Any, values: dict[str, Any],
+def order_view(order: OrderInput, channel: store.Channel, values: dict[str, Any],
                lines: list[dict[str, Any]],
                reservations: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
     """The order as just written, assembled without reading it back."""

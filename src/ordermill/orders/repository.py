@@ -1,4 +1,7 @@
-"""Loading and saving orders with their lines, allocations, holds and events."""
+"""Loading and saving orders with their lines, allocations, holds and events.
+
+The inserts every new order makes are raw SQL written once (see db/raw.py).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ordermill.orders.tables import allocations, order_events, order_holds, order_lines, orders
-
-
-def order_by_external_id(connection: Connection, channel_id: int, external_id: str) -> Any:
-    return connection.execute(sa.select(orders.c.id).where(
-        orders.c.channel_id == channel_id, orders.c.external_id == external_id)).scalar()
+from ordermill.db import raw
+from ordermill.orders.tables import allocations, order_holds, order_lines, orders
 
 
 def lock_order(connection: Connection, order_id: int) -> Any:
@@ -22,22 +21,6 @@ def lock_order(connection: Connection, order_id: int) -> Any:
     if connection.dialect.name == "postgresql":
         query = query.with_for_update()
     return connection.execute(query).first()
-
-
-def insert_order(connection: Connection, values: dict[str, Any]) -> int:
-    return int(connection.execute(orders.insert().values(**values)
-                                  .returning(orders.c.id)).scalar_one())
-
-
-def insert_lines(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
-    result = connection.execute(
-        order_lines.insert().returning(order_lines.c.id, sort_by_parameter_order=True), rows)
-    return [row.id for row in result]
-
-
-def insert_allocations(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        connection.execute(allocations.insert(), rows)
 
 
 def lines_of(connection: Connection, order_id: int) -> list[Any]:
@@ -66,13 +49,6 @@ def update_order(connection: Connection, order_id: int, values: dict[str, Any]) 
     connection.execute(orders.update().where(orders.c.id == order_id).values(**values))
 
 
-def append_events(connection: Connection, order_id: int, actor: str, now: datetime,
-                  events: Sequence[tuple[str, dict[str, Any]]]) -> None:
-    connection.execute(order_events.insert(), [
-        {"order_id": order_id, "type": kind, "detail": detail, "actor": actor,
-         "occurred_at": now} for kind, detail in events])
-
-
 def active_holds(connection: Connection, order_id: int) -> list[Any]:
     return list(connection.execute(sa.select(order_holds).where(
         order_holds.c.order_id == order_id, order_holds.c.released_at.is_(None))
@@ -87,3 +63,48 @@ def insert_hold(connection: Connection, values: dict[str, Any]) -> int:
 def release_hold(connection: Connection, hold_id: int, actor: str, now: datetime) -> None:
     connection.execute(order_holds.update().where(order_holds.c.id == hold_id)
                        .values(released_by=actor, released_at=now))
+
+
+ORDER_COLUMNS = ("channel_id", "external_id", "customer_id", "currency", "status",
+                 "status_before_hold", "payment_status", "payment_terms", "shipping_address",
+                 "billing_address", "subtotal", "discount_total", "tax_total",
+                 "shipping_total", "total", "notes", "tags", "placed_at", "created_at",
+                 "updated_at")
+_ORDER = raw.RawStatement(
+    f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in ORDER_COLUMNS)}) RETURNING id")
+LINE_COLUMNS = ("order_id", "line_number", "product_id", "sku", "name", "parts", "quantity",
+                "cancelled_quantity", "shipped_quantity", "unit_price", "discount", "tax",
+                "total")
+_LINES = raw.RawRows(f"INSERT INTO order_lines ({', '.join(LINE_COLUMNS)}) VALUES",
+                     f"({', '.join(':' + c for c in LINE_COLUMNS)})",
+                     "RETURNING id, line_number")
+_ALLOCATIONS = raw.RawRows(
+    "INSERT INTO allocations (order_id, order_line_id, location_id, quantity) VALUES",
+    "(:order_id, :order_line_id, :location_id, :quantity)")
+_EVENTS = raw.RawRows(
+    "INSERT INTO order_events (order_id, type, detail, actor, occurred_at) VALUES",
+    "(:order_id, :type, :detail, :actor, :occurred_at)")
+
+
+def insert_order(connection: Connection, values: dict[str, Any]) -> int:
+    [(order_id,)] = raw.run(connection, _ORDER, values)
+    return int(order_id)
+
+
+def insert_lines(connection: Connection, lines: list[dict[str, Any]]) -> None:
+    """Insert the lines and set each one's new id on it."""
+    ids = {number: id_ for id_, number in raw.run_rows(connection, _LINES, lines)}
+    for line in lines:
+        line["id"] = ids[line["line_number"]]
+
+
+def insert_allocations(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    raw.run_rows(connection, _ALLOCATIONS, rows)
+
+
+def append_events(connection: Connection, order_id: int, actor: str, now: datetime,
+                  events: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    raw.run_rows(connection, _EVENTS, [
+        {"order_id": order_id, "type": kind, "detail": detail, "actor": actor,
+         "occurred_at": now} for kind, detail in events])
