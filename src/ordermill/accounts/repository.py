@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from ordermill.accounts.domain import Principal, Role
 from ordermill.accounts.tables import api_key_locations, api_keys, sessions, user_locations, users
 from ordermill.channels.tables import channels
+from ordermill.db import raw
 from ordermill.locations.tables import locations
 
 
@@ -61,22 +62,26 @@ def insert_api_key(connection: Connection, values: dict[str, Any], location_ids:
     return key_id
 
 
+# Every API request resolves its key, so this is raw SQL written once (see db/raw.py).
+_KEY = raw.RawStatement(
+    "SELECT k.id, k.name, k.role, k.channel_id, c.code FROM api_keys k "
+    "LEFT JOIN channels c ON c.id = k.channel_id "
+    "WHERE k.key_hash = :key_hash AND k.revoked_at IS NULL")
+
+
 def key_principal(connection: Connection, key_hash: str) -> Principal | None:
-    row = connection.execute(
-        sa.select(api_keys.c.id, api_keys.c.name, api_keys.c.role, api_keys.c.channel_id,
-                  channels.c.code.label("channel_code"))
-        .select_from(api_keys.outerjoin(channels, channels.c.id == api_keys.c.channel_id))
-        .where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))).first()
-    if row is None:
+    rows = raw.run(connection, _KEY, {"key_hash": key_hash})
+    if not rows:
         return None
-    role = Role(row.role)
+    key_id, name, role_name, channel_id, channel_code = rows[0]
+    role = Role(role_name)
     location_ids: frozenset[int] = frozenset()
     if role is Role.WAREHOUSE:
         location_ids = frozenset(connection.execute(
             sa.select(api_key_locations.c.location_id)
-            .where(api_key_locations.c.api_key_id == row.id)).scalars())
-    return Principal("api_key", row.id, row.name, role, channel_id=row.channel_id,
-                     channel_code=row.channel_code, location_ids=location_ids)
+            .where(api_key_locations.c.api_key_id == key_id)).scalars())
+    return Principal("api_key", key_id, name, role, channel_id=channel_id,
+                     channel_code=channel_code, location_ids=location_ids)
 
 
 def revoke_key(connection: Connection, key_id: int, when: datetime) -> bool:

@@ -126,7 +126,7 @@ def revoke_api_key(uow: UnitOfWork, *, key_id: int) -> None:
 
 
 def principal_for_key(database: Database, key: str) -> Principal | None:
-    with database.reading() as connection:
+    with database.single_statements() as connection:
         return repository.key_principal(connection, hash_api_key(key))
 
 

@@ -26,8 +26,10 @@ def database_url() -> str:
 def create_engine(url: str, *, pool_size: int = 20) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
+    # No pre-ping: it would cost a round trip on every checkout of the hot path; stale
+    # connections are recycled instead, and a request on a dropped one fails cleanly.
     return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size,
-                            pool_pre_ping=True, pool_recycle=1800)
+                            pool_recycle=1800)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -71,6 +73,17 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    @contextmanager
+    def single_statements(self) -> Iterator[Connection]:
+        """For lookups that need no transaction: on PostgreSQL each statement runs on its
+        own, sparing the BEGIN and COMMIT round trips; SQLite reads in a plain transaction."""
+        if self.is_sqlite:
+            with self.reading() as connection:
+                yield connection
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield connection
 
     def write_connection(self) -> Connection:

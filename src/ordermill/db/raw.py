@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -47,10 +48,16 @@ def run(connection: Connection, statement: RawStatement,
         params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Execute and return every row (an empty list for statements without rows)."""
     dialect = connection.dialect.name
+    driver_error = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.cursor()
     try:
         cursor.execute(statement.text_for(dialect), _adapted(params, dialect))
         return list(cursor.fetchall()) if cursor.description else []
+    except driver_error as error:
+        # Raised as SQLAlchemy would (IntegrityError, OperationalError, ...), so callers that
+        # retry a lost race or a deadlock recognise it whichever path ran the statement.
+        raise DBAPIError.instance(statement.sql, None, error, driver_error,
+                                  dialect=connection.dialect) from error
     finally:
         cursor.close()
 
