@@ -365,3 +365,41 @@ def test_an_unknown_order_is_not_found(admin: TestClient) -> None:
     assert admin.get(f"{ORDERS}/999").status_code == 404
     assert admin.get(f"{ORDERS}/999/events").status_code == 404
     assert admin.post(f"{ORDERS}/999/cancel").status_code == 404
+
+
+def test_a_line_can_be_cancelled_by_its_sku(database: Database, admin: TestClient) -> None:
+    builders.location(database, "east")
+    builders.product(database, "MUG")
+    builders.product(database, "CUP")
+    builders.channel(database, "web", ["east"])
+    builders.stock(database, "MUG", "east", 5)
+    builders.stock(database, "CUP", "east", 5)
+    order = admin.post("/api/v1/orders",
+                       json=builders.order_body("web", "S-1", {"MUG": 3, "CUP": 1})).json()
+
+    response = admin.post(f"/api/v1/orders/{order['id']}/cancel",
+                          json={"lines": [{"sku": "MUG", "quantity": 2}]})
+
+    assert response.status_code == 200, response.text
+    lines = {line["sku"]: line for line in response.json()["lines"]}
+    assert (lines["MUG"]["cancelled_quantity"], lines["MUG"]["allocated_quantity"]) == (2, 1)
+    assert lines["CUP"]["cancelled_quantity"] == 0
+    level = admin.get("/api/v1/inventory", params={"sku": "MUG"}).json()["items"][0]
+    assert level["reserved"] == 1
+
+
+def test_a_line_named_by_both_id_and_sku_is_refused_and_nothing_changes(
+        database: Database, admin: TestClient) -> None:
+    builders.location(database, "east")
+    builders.product(database, "MUG")
+    builders.channel(database, "web", ["east"])
+    builders.stock(database, "MUG", "east", 5)
+    order = admin.post("/api/v1/orders", json=builders.order_body("web", "S-1", {"MUG": 3})).json()
+    line_id = order["lines"][0]["id"]
+
+    response = admin.post(f"/api/v1/orders/{order['id']}/cancel",
+                          json={"lines": [{"line_id": line_id, "sku": "MUG"}]})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "lines.0"
+    assert admin.get(f"/api/v1/orders/{order['id']}").json() == order

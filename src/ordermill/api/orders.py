@@ -69,7 +69,10 @@ class OrderIn(Strict):
 
 
 class LineCancellationIn(Strict):
-    line_id: int
+    """A line named by its id, or by its sku when the sku is on one line only."""
+
+    line_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
+    sku: Sku | None = None
     quantity: Annotated[int, Field(ge=1, le=100_000)] | None = None
 
 
@@ -152,7 +155,7 @@ def cancel_order(order_id: Id, request: Request, body: CancelIn | None = None,
                  principal: Principal = Depends(require("orders:write"))) -> dict[str, Any]:
     body = body or CancelIn()
     lines = None if body.lines is None else [
-        service.LineCancellation(line.line_id, line.quantity) for line in body.lines]
+        service.LineCancellation(line.line_id, line.quantity, line.sku) for line in body.lines]
     return service.cancel_order(unit_of_work(request, principal), order_id=order_id,
                                 lines=lines, reason=body.reason,
                                 channel_id=principal.channel_id)

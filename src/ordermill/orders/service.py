@@ -25,8 +25,11 @@ from ordermill.shared.events import AuditEntry, Event
 
 @dataclass(frozen=True)
 class LineCancellation:
-    line_id: int
+    """Units of one line to cancel, named by the line's id or, when unique, its sku."""
+
+    line_id: int | None = None
     quantity: int | None = None  # None: every open unit of the line
+    sku: str | None = None
 
 
 def _locked_order(uow: UnitOfWork, order_id: int, channel_id: int | None) -> Any:
@@ -129,6 +132,24 @@ def _open_units(line: Any) -> int:
     return int(line.quantity - line.cancelled_quantity - line.shipped_quantity)
 
 
+def _named_line(order_lines: dict[int, Any], item: LineCancellation, prefix: str,
+                errors: ErrorCollector) -> Any:
+    if (item.line_id is None) == (item.sku is None):
+        errors.add(prefix, "name the line by line_id or by sku, not both")
+        return None
+    if item.line_id is not None:
+        line = order_lines.get(item.line_id)
+        if line is None:
+            errors.add(f"{prefix}.line_id", f"order has no line {item.line_id}")
+        return line
+    matches = [line for line in order_lines.values() if line.sku == item.sku]
+    if len(matches) != 1:
+        errors.add(f"{prefix}.sku", f"order has no line for {item.sku}" if not matches
+                   else f"{item.sku} is on several lines; name the line by line_id")
+        return None
+    return matches[0]
+
+
 def _units_to_cancel(order_lines: dict[int, Any], allocated: dict[int, int],
                      requested: list[LineCancellation] | None) -> dict[int, int]:
     if requested is None:
@@ -138,9 +159,8 @@ def _units_to_cancel(order_lines: dict[int, Any], allocated: dict[int, int],
     if not requested:
         errors.add("lines", "name at least one line, or leave lines out to cancel the order")
     for index, item in enumerate(requested):
-        line = order_lines.get(item.line_id)
+        line = _named_line(order_lines, item, f"lines.{index}", errors)
         if line is None:
-            errors.add(f"lines.{index}.line_id", f"order has no line {item.line_id}")
             continue
         open_units = _open_units(line) - wanted.get(line.id, 0)
         units = open_units if item.quantity is None else item.quantity
