@@ -44,6 +44,24 @@ class RawRows:
         return self._sized[count]
 
 
+class RawInList:
+    """A statement with one `IN ({values})` list whose length varies: each length rendered
+    once. The values are bound as `:value_0`, `:value_1`, ..."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+        self._sized: dict[int, RawStatement] = {}
+
+    def bind(self, values: Sequence[Any],
+             **params: Any) -> tuple[RawStatement, dict[str, Any]]:
+        count = len(values)
+        if count not in self._sized:
+            listed = ", ".join(f":value_{i}" for i in range(count))
+            self._sized[count] = RawStatement(self.sql.replace("{values}", listed))
+        return self._sized[count], {**params,
+                                    **{f"value_{i}": v for i, v in enumerate(values)}}
+
+
 def run(connection: Connection, statement: RawStatement,
         params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Execute and return every row (an empty list for statements without rows)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -60,27 +59,19 @@ def channel(connection: Connection, code: str, external_id: str) -> Channel | No
     return Channel(id_, code_, bool(active), shortage_policy, payment_terms, existing)
 
 
-def _in_list(name: str, count: int) -> str:
-    return ", ".join(f":{name}_{i}" for i in range(count))
-
-
-_PRODUCTS: dict[int, raw.RawStatement] = {}
+_PRODUCTS = raw.RawInList(
+    "SELECT p.id, p.sku, p.name, p.active, p.is_kit, k.component_id, k.quantity, c.sku "
+    "FROM products p "
+    "LEFT JOIN kit_components k ON k.kit_id = p.id "
+    "LEFT JOIN products c ON c.id = k.component_id "
+    "WHERE p.sku IN ({values})")
 
 
 def products(connection: Connection,
              skus: Sequence[str]) -> tuple[dict[str, Product], dict[int, dict[int, int]],
                                            dict[int, str]]:
     """Products by sku, kit id -> component id -> units per kit, and every involved sku."""
-    unique = sorted(set(skus))
-    statement = _PRODUCTS.get(len(unique))
-    if statement is None:
-        statement = _PRODUCTS.setdefault(len(unique), raw.RawStatement(
-            "SELECT p.id, p.sku, p.name, p.active, p.is_kit, k.component_id, k.quantity, "
-            "c.sku FROM products p "
-            "LEFT JOIN kit_components k ON k.kit_id = p.id "
-            "LEFT JOIN products c ON c.id = k.component_id "
-            f"WHERE p.sku IN ({_in_list('sku', len(unique))})"))
-    rows = raw.run(connection, statement, {f"sku_{i}": s for i, s in enumerate(unique)})
+    rows = raw.run(connection, *_PRODUCTS.bind(sorted(set(skus))))
     found: dict[str, Product] = {}
     kits: dict[int, dict[int, int]] = {}
     skus_by_id: dict[int, str] = {}
@@ -93,24 +84,20 @@ def products(connection: Connection,
     return found, kits, skus_by_id
 
 
-_STOCK: dict[int, raw.RawStatement] = {}
+_STOCK = raw.RawInList(
+    "SELECT s.id, s.product_id, s.location_id, l.code, l.priority, s.on_hand, s.reserved, "
+    "s.safety_stock, s.reorder_point "
+    "FROM channel_locations cl "
+    "JOIN locations l ON l.id = cl.location_id "
+    "JOIN stock_levels s ON s.location_id = l.id "
+    "WHERE cl.channel_id = :channel_id AND l.active = :yes AND l.ships = :yes "
+    "AND s.product_id IN ({values})")
 
 
 def stock(connection: Connection, channel_id: int,
           product_ids: Sequence[int]) -> list[StockRow]:
     """Stock of these products at the channel's active locations that ship."""
-    unique = sorted(set(product_ids))
-    statement = _STOCK.get(len(unique))
-    if statement is None:
-        statement = _STOCK.setdefault(len(unique), raw.RawStatement(
-            "SELECT s.id, s.product_id, s.location_id, l.code, l.priority, s.on_hand, "
-            "s.reserved, s.safety_stock, s.reorder_point "
-            "FROM channel_locations cl "
-            "JOIN locations l ON l.id = cl.location_id "
-            "JOIN stock_levels s ON s.location_id = l.id "
-            "WHERE cl.channel_id = :channel_id AND l.active = :yes AND l.ships = :yes "
-            f"AND s.product_id IN ({_in_list('product', len(unique))})"))
-    params: dict[str, Any] = {f"product_{i}": p for i, p in enumerate(unique)}
-    rows = raw.run(connection, statement, {**params, "channel_id": channel_id, "yes": True})
+    rows = raw.run(connection, *_STOCK.bind(sorted(set(product_ids)), channel_id=channel_id,
+                                            yes=True))
     return [StockRow(r[0], r[1], r[2], r[3], r[4], Level(r[5], r[6], r[7], r[8]))
             for r in rows]
