@@ -43,22 +43,18 @@ def run_together(tasks: Sequence[Callable[[], T]]) -> list[T | Exception]:
 def _deadlocks_counted_by_postgresql(database: Database) -> int:
     """The server's own deadlock count for this database. A backend reports its count when
     it exits at the latest, so the pool is emptied and those backends waited for first."""
-    print("\nPOOL", database.engine.pool.status(), threading.active_count())
     database.engine.dispose()
+    others = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                     " AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+    deadline = time.monotonic() + 10
     with database.engine.connect() as connection:
-        deadline = time.monotonic() + 60; started = time.monotonic()
-        while connection.execute(sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")).scalar_one():
+        # Statistics views are a snapshot taken once per transaction; each look needs a new one.
+        while connection.execute(others).scalar_one():
+            connection.rollback()
             if time.monotonic() > deadline:
-                import gc, psycopg
-                conns = [(c.info.backend_pid, c.closed, c.info.transaction_status) for c in gc.get_objects() if isinstance(c, psycopg.Connection)]
-                print("\nLIVE", conns)
-                rows = connection.execute(sa.text("SELECT pid, backend_type, state, query, backend_start, xact_start FROM pg_stat_activity WHERE datname = current_database()")).all()
-                raise RuntimeError(f"connections to the test database did not close {rows}")
+                raise RuntimeError("connections to the test database did not close")
             time.sleep(0.01)
-        print("\nWAITED", round(time.monotonic() - started, 2))
-        connection.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+        connection.rollback()
         return int(connection.execute(sa.text(
             "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
         ).scalar_one())

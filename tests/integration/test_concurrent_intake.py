@@ -72,7 +72,8 @@ def _world(database: Database) -> tuple[list[dict[str, Any]], dict[tuple[str, st
             sa.select(sa.func.count()).select_from(outbox)
             .where(outbox.c.topic == "order.created")).scalar_one()
         assert ledger_mismatches(connection) == []
-        assert stock_truth.levels(connection)[("MUG", "east")].reserved == held[("MUG", "east")]
+        reserved = stock_truth.levels(connection)[("MUG", "east")].reserved
+    assert reserved == held.get(("MUG", "east"), 0)
     return orders, held, created_events
 
 
@@ -170,3 +171,41 @@ def test_one_idempotency_key_sent_with_two_different_orders_at_once_creates_only
     assert [o["external_id"] for o in orders] == [winner]
     assert held == {("MUG", "east"): 1}
     assert created_events == 1
+
+
+def test_a_repeat_sent_the_moment_the_answer_arrives_is_replayed_not_refused(
+        database: Database, server: str) -> None:
+    key = _shop(database)
+    repeats = []
+
+    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {key}"}) as client:
+        for number in range(10):
+            body = builders.order_body("web", f"A-{number}", {"MUG": 1})
+            headers = {"Idempotency-Key": f"checkout-{number}"}
+            first = client.post("/api/v1/orders", json=body, headers=headers)
+            again = client.post("/api/v1/orders", json=body, headers=headers)
+            repeats.append((first.status_code, again.status_code,
+                            again.headers.get("idempotent-replayed"), again.json() == first.json()))
+
+    assert repeats == [(201, 201, "true", True)] * 10
+    orders, held, _ = _world(database)
+    assert len(orders) == 10
+    assert held == {("MUG", "east"): 10}
+
+
+def test_a_refused_request_repeated_at_once_is_refused_again_not_broken(
+        database: Database, server: str) -> None:
+    key = _shop(database)
+    answers = []
+
+    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {key}"}) as client:
+        for number in range(20):
+            body = builders.order_body("web", f"A-{number}", {"MUG": 11})
+            headers = {"Idempotency-Key": f"too-many-{number}"}
+            first = client.post("/api/v1/orders", json=body, headers=headers)
+            again = client.post("/api/v1/orders", json=body, headers=headers)
+            answers.append((first.json()["type"], again.json()["type"]))
+
+    assert answers == [("/problems/insufficient-stock",) * 2] * 20
+    orders, _, created_events = _world(database)
+    assert (orders, created_events) == ([], 0)

@@ -123,6 +123,7 @@ class RequestGuard:
 
     async def _first_time(self, scope: Scope, body: bytes, record_id: int, send: Send) -> None:
         captured: dict[str, Any] = {"status": 500, "type": "application/json", "body": []}
+        last: list[Message] = []
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -132,6 +133,11 @@ class RequestGuard:
                         captured["type"] = value.decode("latin-1")
             elif message["type"] == "http.response.body":
                 captured["body"].append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # Held back until the outcome is stored, so a client repeating the
+                    # request the moment it has this answer gets the replay, not a 409.
+                    last.append(message)
+                    return
             await send(message)
 
         try:
@@ -143,6 +149,8 @@ class RequestGuard:
             else:
                 await to_thread.run_sync(idempotency.store, self.database, record_id, status,
                                          b"".join(captured["body"]), captured["type"])
+        for message in last:
+            await send(message)
 
 
 def _replaying(body: bytes) -> Receive:

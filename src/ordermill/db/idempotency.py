@@ -34,6 +34,9 @@ idempotency_keys = sa.Table(
 
 # A claim whose holder died is given up after this long, so the client can retry.
 CLAIM_TIMEOUT = timedelta(seconds=60)
+# A claim attempt fails only when another request's claim vanished in between; after this
+# many such losses the request is told to come back, as if that claim were still running.
+CLAIM_ATTEMPTS = 3
 # Keys are remembered this long; the draft leaves the window to the server.
 RETENTION = timedelta(hours=24)
 
@@ -72,25 +75,32 @@ def claim(database: Database, owner: str, key: str,
           request_fingerprint: str) -> Claimed | InFlight | Mismatch | Replay:
     now = utcnow()
     with database.write_connection() as connection, connection.begin():
-        try:
-            with connection.begin_nested():
-                record_id = connection.execute(idempotency_keys.insert().values(
-                    owner=owner, key=key, fingerprint=request_fingerprint, created_at=now,
-                    locked_until=now + CLAIM_TIMEOUT).returning(idempotency_keys.c.id)
-                ).scalar_one()
-            return Claimed(int(record_id))
-        except IntegrityError:
-            pass
-        return _existing(connection, owner, key, request_fingerprint, now)
+        for _ in range(CLAIM_ATTEMPTS):
+            try:
+                with connection.begin_nested():
+                    record_id = connection.execute(idempotency_keys.insert().values(
+                        owner=owner, key=key, fingerprint=request_fingerprint, created_at=now,
+                        locked_until=now + CLAIM_TIMEOUT).returning(idempotency_keys.c.id)
+                    ).scalar_one()
+                return Claimed(int(record_id))
+            except IntegrityError:
+                pass
+            found = _existing(connection, owner, key, request_fingerprint, now)
+            if found is not None:
+                return found
+            # The holder released its failed claim between our insert and our look: try again.
+        return InFlight()
 
 
 def _existing(connection: Connection, owner: str, key: str, request_fingerprint: str,
-              now: datetime) -> Claimed | InFlight | Mismatch | Replay:
+              now: datetime) -> Claimed | InFlight | Mismatch | Replay | None:
     query = sa.select(idempotency_keys).where(idempotency_keys.c.owner == owner,
                                               idempotency_keys.c.key == key)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update()
-    row = connection.execute(query).one()
+    row = connection.execute(query).first()
+    if row is None:
+        return None
     if row.fingerprint != request_fingerprint:
         return Mismatch()
     if row.response_status is not None:
