@@ -135,3 +135,13 @@ def test_each_separate_fall_gets_its_own_alert(database: Database) -> None:
     with database.reading() as connection:
         alerts = open_alerts(connection)
     assert [(a["sku"], a["available"]) for a in alerts] == [("MUG", 2), ("MUG", REORDER_POINT)]
+
+
+def test_raising_the_reorder_point_past_the_stock_there_is_fires_once(
+        database: Database) -> None:
+    _shop(database, ["MUG"])
+
+    set_stock_policy(builders.uow(database), sku="MUG", location="east", reorder_point=12)
+    set_stock_policy(builders.uow(database), sku="MUG", location="east", reorder_point=15)
+
+    assert [_fell(e) for e in _low_events(database)] == [("MUG", "east", 10)]

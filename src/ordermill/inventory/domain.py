@@ -46,9 +46,10 @@ class Level:
         return available(self.on_hand, self.reserved, self.safety_stock)
 
 
-def fell_to_reorder_point(before: Level, after: Level) -> bool:
-    """Low stock fires once, when available crosses down to or below the reorder point."""
-    return before.available > after.reorder_point >= after.available
+def became_low(before: Level, after: Level) -> bool:
+    """Low stock fires once, when available goes from above the reorder point to at or below
+    it: because stock fell, or because someone raised the reorder point past it."""
+    return before.available > before.reorder_point and after.available <= after.reorder_point
 
 
 def validate_quantity(name: str, quantity: int, errors: ErrorCollector, *,

@@ -16,7 +16,7 @@ from ordermill.inventory.domain import (
     AdjustmentReason,
     Level,
     Movement,
-    fell_to_reorder_point,
+    became_low,
     validate_policy,
     validate_quantity,
 )
@@ -38,7 +38,7 @@ def publish_stock_change(sink: EventSink, place: StockPlace, before: Level, afte
                "reserved": after.reserved, "safety_stock": after.safety_stock,
                "available": after.available, "reorder_point": after.reorder_point}
     sink.publish(Event("inventory.changed", payload))
-    if fell_to_reorder_point(before, after):
+    if became_low(before, after):
         sink.publish(Event("inventory.low", payload))
 
 

@@ -13,7 +13,7 @@ from ordermill.inventory.domain import (
     MAX_QUANTITY,
     Level,
     available,
-    fell_to_reorder_point,
+    became_low,
     validate_quantity,
 )
 from ordermill.shared.errors import ErrorCollector, FieldError
@@ -48,29 +48,29 @@ def test_available_is_never_negative_and_never_more_than_on_hand(on_hand: int, r
 
 
 def test_falling_from_above_to_exactly_the_reorder_point_counts() -> None:
-    assert fell_to_reorder_point(_level(6), _level(5)) is True
+    assert became_low(_level(6), _level(5)) is True
 
 
 def test_falling_from_above_to_below_the_reorder_point_counts() -> None:
-    assert fell_to_reorder_point(_level(9), _level(1)) is True
+    assert became_low(_level(9), _level(1)) is True
 
 
 def test_falling_to_zero_with_a_reorder_point_of_zero_counts() -> None:
-    assert fell_to_reorder_point(_level(1, reorder_point=0), _level(0, reorder_point=0)) is True
+    assert became_low(_level(1, reorder_point=0), _level(0, reorder_point=0)) is True
 
 
 def test_falling_but_staying_above_the_reorder_point_does_not_count() -> None:
-    assert fell_to_reorder_point(_level(9), _level(6)) is False
+    assert became_low(_level(9), _level(6)) is False
 
 
 def test_falling_further_once_already_at_or_below_does_not_count_again() -> None:
-    assert fell_to_reorder_point(_level(5), _level(4)) is False
-    assert fell_to_reorder_point(_level(3), _level(0)) is False
+    assert became_low(_level(5), _level(4)) is False
+    assert became_low(_level(3), _level(0)) is False
 
 
 def test_rising_or_standing_still_never_counts() -> None:
-    assert fell_to_reorder_point(_level(2), _level(8)) is False
-    assert fell_to_reorder_point(_level(4), _level(4)) is False
+    assert became_low(_level(2), _level(8)) is False
+    assert became_low(_level(4), _level(4)) is False
 
 
 def test_a_reservation_that_takes_available_down_to_the_reorder_point_counts() -> None:
@@ -78,7 +78,7 @@ def test_a_reservation_that_takes_available_down_to_the_reorder_point_counts() -
     after = Level(on_hand=10, reserved=5, safety_stock=1, reorder_point=4)
 
     assert (before.available, after.available) == (6, 4)
-    assert fell_to_reorder_point(before, after) is True
+    assert became_low(before, after) is True
 
 
 @given(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=60),
@@ -89,7 +89,7 @@ def test_stock_that_only_falls_reports_the_reorder_point_at_most_once(
     for take in takes:
         levels.append(max(0, levels[-1] - take))
 
-    crossings = [fell_to_reorder_point(_level(a, reorder_point), _level(b, reorder_point))
+    crossings = [became_low(_level(a, reorder_point), _level(b, reorder_point))
                  for a, b in pairwise(levels)]
 
     assert crossings.count(True) == (1 if start > reorder_point >= levels[-1] else 0)
@@ -123,3 +123,11 @@ def test_a_count_may_be_zero_but_not_negative() -> None:
     assert _quantity_errors(0, allow_zero=True) == []
     assert _quantity_errors(-1, allow_zero=True) == [
         FieldError("quantity", "must be between 0 and 1000000000")]
+
+
+def test_raising_the_reorder_point_past_what_is_available_counts() -> None:
+    assert became_low(Level(10, 0, 0, reorder_point=5), Level(10, 0, 0, reorder_point=12))
+
+
+def test_lowering_the_reorder_point_never_counts() -> None:
+    assert not became_low(Level(3, 0, 0, reorder_point=5), Level(3, 0, 0, reorder_point=1))
