@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ordermill.db import raw
 from ordermill.db.metadata import UtcDateTime, metadata
-from ordermill.shared.clock import rfc3339, utcnow
+from ordermill.shared.clock import rfc3339
 from ordermill.shared.events import Actor, AuditEntry
 
 audit_log = sa.Table(
@@ -30,21 +31,21 @@ audit_log = sa.Table(
 )
 
 
-_APPEND = raw.RawRows(
+APPEND = raw.RawRows(
     "INSERT INTO audit_log (occurred_at, actor_kind, actor_id, actor_name, action, "
     "entity_type, entity_id, before, after) VALUES",
     "(:now, :actor_kind, :actor_id, :actor_name, :action, :entity_type, :entity_id, "
     ":before, :after)")
 
 
-def append(connection: Connection, actor: Actor, entries: Sequence[AuditEntry]) -> None:
-    now = utcnow()
-    raw.run_rows(connection, _APPEND, [
-        {"now": now, "actor_kind": actor.kind, "actor_id": actor.id, "actor_name": actor.name,
-         "action": e.action, "entity_type": e.entity_type, "entity_id": e.entity_id,
-         "before": None if e.before is None else json.dumps(e.before, default=str),
-         "after": None if e.after is None else json.dumps(e.after, default=str)}
-        for e in entries])
+def rows(actor: Actor, entries: Sequence[AuditEntry], now: datetime) -> list[dict[str, Any]]:
+    """The parameters of APPEND for these entries; the unit of work writes them at commit."""
+    return [{"now": now, "actor_kind": actor.kind, "actor_id": actor.id,
+             "actor_name": actor.name, "action": e.action, "entity_type": e.entity_type,
+             "entity_id": e.entity_id,
+             "before": None if e.before is None else json.dumps(e.before, default=str),
+             "after": None if e.after is None else json.dumps(e.after, default=str)}
+            for e in entries]
 
 
 def entries(connection: Connection, *, entity_type: str | None = None,

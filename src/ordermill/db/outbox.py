@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,17 +44,20 @@ class OutboxMessage:
     attempts: int
 
 
-_APPEND = raw.RawRows(
+APPEND = raw.RawRows(
     "INSERT INTO outbox (topic, payload, created_at, available_at, attempts) VALUES",
     "(:topic, :payload, :now, :now, 0)")
 
 
 def append(connection: Connection, events: Sequence[Event]) -> None:
     """Every use case ends here, so it is one raw multi-row statement (see db/raw.py)."""
-    now = utcnow()
-    raw.run_rows(connection, _APPEND, [
-        {"topic": e.topic, "payload": json.dumps(e.payload, sort_keys=True, default=str),
-         "now": now} for e in events])
+    raw.run_rows(connection, APPEND, rows(events, utcnow()))
+
+
+def rows(events: Sequence[Event], now: datetime) -> list[dict[str, Any]]:
+    """The parameters of APPEND for these events."""
+    return [{"topic": e.topic, "payload": json.dumps(e.payload, sort_keys=True, default=str),
+             "now": now} for e in events]
 
 
 def claim(connection: Connection, *, limit: int) -> list[OutboxMessage]:

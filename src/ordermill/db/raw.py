@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -20,14 +21,18 @@ _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
 class RawStatement:
-    """One SQL text with `:name` parameters, rendered once per driver's parameter style."""
+    """One SQL text with `:name` parameters, as SQLite takes it and, numbered once, as
+    PostgreSQL does (`$1`, `$2`, ...)."""
 
     def __init__(self, sql: str) -> None:
         self.sql = sql
-        self._pyformat = _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+        self.names: list[str] = []
+        self.numbered = _NAMED.sub(self._number, sql)
 
-    def text_for(self, dialect: str) -> str:
-        return self._pyformat if dialect == "postgresql" else self.sql
+    def _number(self, found: re.Match[str]) -> str:
+        if found[1] not in self.names:
+            self.names.append(found[1])
+        return f"${self.names.index(found[1]) + 1}"
 
 
 class RawRows:
@@ -39,9 +44,41 @@ class RawRows:
 
     def for_rows(self, count: int) -> RawStatement:
         if count not in self._sized:
-            rows = ", ".join(_NAMED.sub(rf":\g<1>_{i}", self.row) for i in range(count))
-            self._sized[count] = RawStatement(f"{self.head} {rows} {self.tail}")
+            self._sized[count] = RawStatement(self.rendered(count))
         return self._sized[count]
+
+    def rendered(self, count: int, prefix: str = "") -> str:
+        rows = ", ".join(_NAMED.sub(rf":{prefix}\g<1>_{i}", self.row) for i in range(count))
+        return f"{self.head} {rows} {self.tail}"
+
+    def linked(self, **values: str) -> RawRows:
+        """The same rows with some parameters replaced by SQL, such as a subquery on an
+        earlier part of a RawChain."""
+        row = _NAMED.sub(lambda found: values.get(found[1], found[0]), self.row)
+        return RawRows(self.head, row, self.tail)
+
+
+class RawChain:
+    """Multi-row statements sent as one, for PostgreSQL (SQLite has no INSERT inside WITH):
+    every part but the last becomes a data-modifying CTE named after it (`WITH audit AS
+    (INSERT ...) INSERT ...`), or every part does and `result` is the final query. A part may
+    read an earlier one's RETURNING rows by its name; a part given no rows is left out. Each
+    mix of row counts is rendered once."""
+
+    def __init__(self, parts: Mapping[str, RawRows], result: str = "") -> None:
+        self.parts, self.result = dict(parts), result
+        self._sized: dict[tuple[int, ...], RawStatement] = {}
+
+    def for_rows(self, counts: tuple[int, ...]) -> RawStatement:
+        if counts not in self._sized:
+            present = [(name, rows.rendered(count, f"{name}_"))
+                       for (name, rows), count in zip(self.parts.items(), counts, strict=True)
+                       if count]
+            ctes, main = (present, self.result) if self.result else (present[:-1],
+                                                                     present[-1][1])
+            named = ", ".join(f"{name} AS ({sql})" for name, sql in ctes)
+            self._sized[counts] = RawStatement(f"WITH {named} {main}" if named else main)
+        return self._sized[counts]
 
 
 class RawInList:
@@ -65,11 +102,10 @@ class RawInList:
 def run(connection: Connection, statement: RawStatement,
         params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Execute and return every row (an empty list for statements without rows)."""
-    dialect = connection.dialect.name
     driver_error = connection.dialect.loaded_dbapi.Error
-    cursor = connection.connection.cursor()
+    cursor, text, arguments = _bound(connection, statement, params)
     try:
-        cursor.execute(statement.text_for(dialect), _adapted(params, dialect))
+        cursor.execute(text, arguments)
         return list(cursor.fetchall()) if cursor.description else []
     except driver_error as error:
         # Raised as SQLAlchemy would (IntegrityError, OperationalError, ...), so callers that
@@ -80,13 +116,43 @@ def run(connection: Connection, statement: RawStatement,
         cursor.close()
 
 
+def _bound(connection: Connection, statement: RawStatement,
+           params: Mapping[str, Any]) -> tuple[Any, str, Any]:
+    """A cursor of the driver, the text and the arguments it takes."""
+    driver = connection.connection.driver_connection
+    if isinstance(driver, psycopg.Connection):
+        # A raw cursor takes the numbered text as it is. psycopg caches its parsing of
+        # `%(name)s` only for statements of up to 50 parameters; a new order's rows sent as
+        # one statement have more, and parsing them anew took 70-140 µs of every order.
+        return (psycopg.RawCursor(driver), statement.numbered,
+                [_value(params[name], "postgresql") for name in statement.names])
+    return (connection.connection.cursor(), statement.sql,
+            _adapted(params, connection.dialect.name))
+
+
 def run_rows(connection: Connection, statement: RawRows,
              rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Insert many rows in one statement; rows come back in the order given."""
     if not rows:
         return []
-    params = {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in row.items()}
-    return run(connection, statement.for_rows(len(rows)), params)
+    return run(connection, statement.for_rows(len(rows)), _numbered(rows))
+
+
+def run_chain(connection: Connection, chain: RawChain,
+              rows: Sequence[Sequence[Mapping[str, Any]]]) -> list[tuple[Any, ...]]:
+    """Run a chain (PostgreSQL), given each part's rows in the chain's order."""
+    counts = tuple(len(part_rows) for part_rows in rows)
+    if not any(counts):
+        return []
+    params: dict[str, Any] = {}
+    for name, part_rows in zip(chain.parts, rows, strict=True):
+        params.update(_numbered(part_rows, f"{name}_"))
+    return run(connection, chain.for_rows(counts), params)
+
+
+def _numbered(rows: Sequence[Mapping[str, Any]], prefix: str = "") -> dict[str, Any]:
+    return {f"{prefix}{name}_{i}": value
+            for i, row in enumerate(rows) for name, value in row.items()}
 
 
 def _adapted(params: Mapping[str, Any], dialect: str) -> dict[str, Any]:

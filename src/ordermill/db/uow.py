@@ -13,11 +13,13 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
-from ordermill.db import audit, outbox
+from ordermill.db import audit, outbox, raw
 from ordermill.db.engine import Database
+from ordermill.shared.clock import utcnow
 from ordermill.shared.events import Actor, AuditEntry, Event
 
 T = TypeVar("T")
+_AT_COMMIT = raw.RawChain({"audit": audit.APPEND, "outbox": outbox.APPEND})
 
 
 class RetryTransaction(Exception):
@@ -61,8 +63,15 @@ class UnitOfWork:
         self._audit.append(entry)
 
     def commit(self) -> None:
-        outbox.append(self.connection, self._events)
-        audit.append(self.connection, self.actor, self._audit)
+        now = utcnow()
+        written = audit.rows(self.actor, self._audit, now)
+        published = outbox.rows(self._events, now)
+        if self.connection.dialect.name == "postgresql":
+            # Every use case ends here: one statement and round trip instead of two.
+            raw.run_chain(self.connection, _AT_COMMIT, [written, published])
+        else:
+            raw.run_rows(self.connection, outbox.APPEND, published)
+            raw.run_rows(self.connection, audit.APPEND, written)
         self.connection.commit()
         self.committed = True
 

@@ -8,6 +8,8 @@ commit, so the hottest rows stay locked for the shortest time.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -165,16 +167,13 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
     totals = order_totals(order.lines, order.shipping_price)
     status = OrderStatus.PENDING if plan.short else OrderStatus.CONFIRMED
     values = order_values(order, channel, customer_id, status, totals, now)
-    order_id = insert_order(connection, values)
-    lines = insert_lines(connection, order_id, order, known)
-    repository.insert_allocations(connection, [
-        {"order_id": order_id, "order_line_id": lines[index]["id"], "location_id": location_id,
-         "quantity": units} for index, location_id, units in plan.allocations])
-    backordered = {order.lines[i].sku: units for i, units in plan.short.items()}
-    repository.append_events(connection, order_id, uow.actor.label, now, [
-        created_entry(channel, order, totals),
-        ("order.backordered", {"lines": backordered}) if backordered else ("order.confirmed", {}),
-    ])
+    lines = line_rows(order, known)
+    allocations = [{"line_number": index + 1, "location_id": location_id, "quantity": units}
+                   for index, location_id, units in plan.allocations]
+    with _placed_once():
+        order_id = repository.insert_new_order(connection, values, lines, allocations,
+                                               uow.actor.label,
+                                               _timeline(channel, order, totals, plan))
     number = order_number(order_id)
     uow.publish(Event("order.created", {
         "order_id": order_id, "number": number, "channel": channel.code,
@@ -191,6 +190,15 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
     view = order_view(order, channel, {**values, "id": order_id}, lines, reservations)
     uow.commit()
     return PlacedOrder(view, created=True)
+
+
+def _timeline(channel: store.Channel, order: OrderInput, totals: Totals,
+              plan: AllocationPlan) -> list[tuple[str, dict[str, Any]]]:
+    """A new order's first timeline entries: created, then confirmed or backordered."""
+    backordered = {order.lines[i].sku: units for i, units in plan.short.items()}
+    return [created_entry(channel, order, totals),
+            ("order.backordered", {"lines": backordered}) if backordered
+            else ("order.confirmed", {})]
 
 
 def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
@@ -236,9 +244,10 @@ def order_values(order: OrderInput, channel: store.Channel, customer_id: int, st
     }
 
 
-def insert_order(connection: Connection, values: dict[str, Any]) -> int:
+@contextmanager
+def _placed_once() -> Iterator[None]:
     try:
-        return repository.insert_order(connection, values)
+        yield
     except IntegrityError as error:
         if "external_id" not in str(error.orig):
             raise
@@ -246,17 +255,27 @@ def insert_order(connection: Connection, values: dict[str, Any]) -> int:
         raise RetryTransaction() from error
 
 
+def insert_order(connection: Connection, values: dict[str, Any]) -> int:
+    with _placed_once():
+        return repository.insert_order(connection, values)
+
+
+def line_rows(order: OrderInput, known: OrderCatalog, *,
+              shipped: bool = False) -> list[dict[str, Any]]:
+    """The order's lines as they will be stored; `shipped` for orders fulfilled elsewhere."""
+    return [{"line_number": i + 1, "product_id": known.products[line.sku].id, "sku": line.sku,
+             "name": known.products[line.sku].name,
+             "parts": sorted(known.parts[line.sku].items()), "quantity": line.quantity,
+             "cancelled_quantity": 0, "shipped_quantity": line.quantity if shipped else 0,
+             "unit_price": line.unit_price,
+             "discount": line.discount, "tax": line.tax, "total": line_total(line)}
+            for i, line in enumerate(order.lines)]
+
+
 def insert_lines(connection: Connection, order_id: int, order: OrderInput,
                  known: OrderCatalog, *, shipped: bool = False) -> list[dict[str, Any]]:
-    """The order's lines as stored, ids included; `shipped` for orders fulfilled elsewhere."""
-    lines = [{"order_id": order_id, "line_number": i + 1,
-              "product_id": known.products[line.sku].id, "sku": line.sku,
-              "name": known.products[line.sku].name,
-              "parts": sorted(known.parts[line.sku].items()), "quantity": line.quantity,
-              "cancelled_quantity": 0, "shipped_quantity": line.quantity if shipped else 0,
-              "unit_price": line.unit_price,
-              "discount": line.discount, "tax": line.tax, "total": line_total(line)}
-             for i, line in enumerate(order.lines)]
+    """The order's lines as stored, ids included."""
+    lines = [{**line, "order_id": order_id} for line in line_rows(order, known, shipped=shipped)]
     repository.insert_lines(connection, lines)
     return lines
 

@@ -70,9 +70,8 @@ ORDER_COLUMNS = ("channel_id", "external_id", "customer_id", "currency", "status
                  "billing_address", "subtotal", "discount_total", "tax_total",
                  "shipping_total", "total", "notes", "tags", "placed_at", "created_at",
                  "updated_at")
-_ORDER = raw.RawStatement(
-    f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in ORDER_COLUMNS)}) RETURNING id")
+_ORDER = raw.RawRows(f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES",
+                     f"({', '.join(':' + c for c in ORDER_COLUMNS)})", "RETURNING id")
 LINE_COLUMNS = ("order_id", "line_number", "product_id", "sku", "name", "parts", "quantity",
                 "cancelled_quantity", "shipped_quantity", "unit_price", "discount", "tax",
                 "total")
@@ -85,10 +84,21 @@ _ALLOCATIONS = raw.RawRows(
 _EVENTS = raw.RawRows(
     "INSERT INTO order_events (order_id, type, detail, actor, occurred_at) VALUES",
     "(:order_id, :type, :detail, :actor, :occurred_at)")
+# On PostgreSQL every row of a new order goes in one statement and round trip: the later
+# parts take the order's id, and each allocation its line's id, from the parts before them.
+_ORDER_ID = "(SELECT id FROM new_order)"
+_NEW_ORDER = raw.RawChain({
+    "new_order": _ORDER,
+    "new_lines": _LINES.linked(order_id=_ORDER_ID),
+    "allocated": _ALLOCATIONS.linked(
+        order_id=_ORDER_ID,
+        order_line_id="(SELECT id FROM new_lines WHERE line_number = :line_number)"),
+    "events": _EVENTS.linked(order_id=_ORDER_ID),
+}, result=f"SELECT {_ORDER_ID}, id, line_number FROM new_lines")
 
 
 def insert_order(connection: Connection, values: dict[str, Any]) -> int:
-    [(order_id,)] = raw.run(connection, _ORDER, values)
+    [(order_id,)] = raw.run_rows(connection, _ORDER, [values])
     return int(order_id)
 
 
@@ -105,6 +115,38 @@ def insert_allocations(connection: Connection, rows: list[dict[str, Any]]) -> No
 
 def append_events(connection: Connection, order_id: int, actor: str, now: datetime,
                   events: Sequence[tuple[str, dict[str, Any]]]) -> None:
-    raw.run_rows(connection, _EVENTS, [
-        {"order_id": order_id, "type": kind, "detail": detail, "actor": actor,
-         "occurred_at": now} for kind, detail in events])
+    raw.run_rows(connection, _EVENTS, [{**row, "order_id": order_id}
+                                       for row in _event_rows(actor, now, events)])
+
+
+def insert_new_order(connection: Connection, values: dict[str, Any],
+                     lines: list[dict[str, Any]], allocations: Sequence[dict[str, Any]],
+                     actor: str, events: Sequence[tuple[str, dict[str, Any]]]) -> int:
+    """A new order with its lines, their allocations (each naming its line by line_number)
+    and its first timeline events, dated like the order; sets each line's new id and
+    order_id on it."""
+    if connection.dialect.name == "postgresql":
+        rows = raw.run_chain(connection, _NEW_ORDER, [
+            [values], lines, allocations, _event_rows(actor, values["created_at"], events)])
+        order_id = int(rows[0][0])
+        ids = {number: id_ for _, id_, number in rows}
+        for line in lines:
+            line.update(id=ids[line["line_number"]], order_id=order_id)
+        return order_id
+    order_id = insert_order(connection, values)
+    for line in lines:
+        line["order_id"] = order_id
+    insert_lines(connection, lines)
+    line_ids = {line["line_number"]: line["id"] for line in lines}
+    insert_allocations(connection, [
+        {"order_id": order_id, "order_line_id": line_ids[row["line_number"]],
+         "location_id": row["location_id"], "quantity": row["quantity"]}
+        for row in allocations])
+    append_events(connection, order_id, actor, values["created_at"], events)
+    return order_id
+
+
+def _event_rows(actor: str, now: datetime,
+                events: Sequence[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [{"type": kind, "detail": detail, "actor": actor, "occurred_at": now}
+            for kind, detail in events]
