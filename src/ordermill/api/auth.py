@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 
@@ -34,10 +34,11 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
-def require(permission: str) -> Callable[..., Principal]:
+def require(permission: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets the request in only with `permission`."""
 
-    def check(principal: Principal = Depends(current_principal)) -> Principal:
+    # Async because it does no I/O: a sync dependency would cost a thread hop per request.
+    async def check(principal: Principal = Depends(current_principal)) -> Principal:
         principal.require(permission)
         return principal
 
