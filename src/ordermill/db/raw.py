@@ -167,10 +167,3 @@ def _value(value: Any, dialect: str) -> Any:
     if isinstance(value, dict | list):
         return json.dumps(value)
     return value
-
-
-def as_utc_time(value: Any) -> datetime:
-    """A timestamp read by a raw statement: text on SQLite, aware datetime on PostgreSQL."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value.astimezone(UTC)  # type: ignore[no-any-return]

@@ -22,10 +22,10 @@ from ordermill.orders.intake import (
     active_channel,
     check_order,
     created_entry,
-    insert_lines,
-    insert_order,
+    line_rows,
     order_values,
     order_view,
+    placed_once,
     remember_customer,
 )
 from ordermill.orders.queries import get_order
@@ -111,10 +111,12 @@ def _write(uow: UnitOfWork, order: OrderInput, placed_at: datetime, channel: Any
     totals = order_totals(order.lines, order.shipping_price)
     status = ORDER_TRANSITIONS.apply("import as completed", OrderStatus.PENDING)
     values = order_values(order, channel, customer_id, status, totals, now)
-    order_id = insert_order(connection, values)
-    lines = insert_lines(connection, order_id, order, known, shipped=True)
-    repository.append_events(connection, order_id, uow.actor.label, placed_at, [
-        created_entry(channel, order, totals), ("order.completed", {"imported": True})])
+    lines = line_rows(order, known, shipped=True)
+    with placed_once():
+        order_id = repository.insert_new_order(
+            connection, values, lines, [], uow.actor.label,
+            [created_entry(channel, order, totals), ("order.completed", {"imported": True})],
+            events_at=placed_at)
     view = order_view(order, channel, {**values, "id": order_id}, lines, {})
     uow.record(AuditEntry("order.imported", "order", str(order_id), after={
         "number": view["number"], "channel": channel.code, "external_id": order.external_id,

@@ -170,7 +170,7 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
     lines = line_rows(order, known)
     allocations = [{"line_number": index + 1, "location_id": location_id, "quantity": units}
                    for index, location_id, units in plan.allocations]
-    with _placed_once():
+    with placed_once():
         order_id = repository.insert_new_order(connection, values, lines, allocations,
                                                uow.actor.label,
                                                _timeline(channel, order, totals, plan))
@@ -245,7 +245,8 @@ def order_values(order: OrderInput, channel: store.Channel, customer_id: int, st
 
 
 @contextmanager
-def _placed_once() -> Iterator[None]:
+def placed_once() -> Iterator[None]:
+    """Turn a lost race on the channel's external id into a retry that finds the winner."""
     try:
         yield
     except IntegrityError as error:
@@ -253,11 +254,6 @@ def _placed_once() -> Iterator[None]:
             raise
         # Another delivery of the same channel order committed first; the retry finds it.
         raise RetryTransaction() from error
-
-
-def insert_order(connection: Connection, values: dict[str, Any]) -> int:
-    with _placed_once():
-        return repository.insert_order(connection, values)
 
 
 def line_rows(order: OrderInput, known: OrderCatalog, *,
@@ -270,14 +266,6 @@ def line_rows(order: OrderInput, known: OrderCatalog, *,
              "unit_price": line.unit_price,
              "discount": line.discount, "tax": line.tax, "total": line_total(line)}
             for i, line in enumerate(order.lines)]
-
-
-def insert_lines(connection: Connection, order_id: int, order: OrderInput,
-                 known: OrderCatalog, *, shipped: bool = False) -> list[dict[str, Any]]:
-    """The order's lines as stored, ids included."""
-    lines = [{**line, "order_id": order_id} for line in line_rows(order, known, shipped=shipped)]
-    repository.insert_lines(connection, lines)
-    return lines
 
 
 def created_entry(channel: store.Channel, order: OrderInput,

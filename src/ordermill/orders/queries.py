@@ -16,7 +16,7 @@ from ordermill.customers.tables import customers
 from ordermill.locations.tables import locations
 from ordermill.orders import repository
 from ordermill.orders.domain import LineCounts, fulfillment_status, order_number
-from ordermill.orders.tables import allocations, order_events, order_holds, order_lines, orders
+from ordermill.orders.tables import allocations, order_events, order_lines, orders
 from ordermill.shared.clock import rfc3339
 
 
@@ -150,8 +150,3 @@ def orders_by_status(connection: Connection, *, since: datetime | None = None,
         query = query.where(orders.c.id.in_(
             sa.select(allocations.c.order_id).where(allocations.c.location_id.in_(location_scope))))
     return {status: count for status, count in connection.execute(query)}
-
-
-def active_hold_count(connection: Connection) -> int:
-    return int(connection.execute(sa.select(sa.func.count()).select_from(order_holds)
-                                  .where(order_holds.c.released_at.is_(None))).scalar_one())

@@ -121,13 +121,15 @@ def append_events(connection: Connection, order_id: int, actor: str, now: dateti
 
 def insert_new_order(connection: Connection, values: dict[str, Any],
                      lines: list[dict[str, Any]], allocations: Sequence[dict[str, Any]],
-                     actor: str, events: Sequence[tuple[str, dict[str, Any]]]) -> int:
+                     actor: str, events: Sequence[tuple[str, dict[str, Any]]],
+                     events_at: datetime | None = None) -> int:
     """A new order with its lines, their allocations (each naming its line by line_number)
-    and its first timeline events, dated like the order; sets each line's new id and
-    order_id on it."""
+    and its first timeline events, dated `events_at` or when the order was created; sets
+    each line's new id and order_id on it."""
+    events_at = events_at or values["created_at"]
     if connection.dialect.name == "postgresql":
         rows = raw.run_chain(connection, _NEW_ORDER, [
-            [values], lines, allocations, _event_rows(actor, values["created_at"], events)])
+            [values], lines, allocations, _event_rows(actor, events_at, events)])
         order_id = int(rows[0][0])
         ids = {number: id_ for _, id_, number in rows}
         for line in lines:
@@ -142,7 +144,7 @@ def insert_new_order(connection: Connection, values: dict[str, Any],
         {"order_id": order_id, "order_line_id": line_ids[row["line_number"]],
          "location_id": row["location_id"], "quantity": row["quantity"]}
         for row in allocations])
-    append_events(connection, order_id, actor, values["created_at"], events)
+    append_events(connection, order_id, actor, events_at, events)
     return order_id
 
 
