@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from ordermill.accounts import repository
+from ordermill.accounts.key_memory import recent_keys
 from ordermill.accounts.domain import (
     KEY_PREFIXES,
     Principal,
@@ -123,11 +124,24 @@ def revoke_api_key(uow: UnitOfWork, *, key_id: int) -> None:
             raise NotFound(f"no active API key with id {key_id}")
         uow.record(AuditEntry("api_key.revoked", "api_key", str(key_id)))
         uow.commit()
+    recent_keys.forget_key(key_id)
+
+
+def remembered_principal(key: str) -> Principal | None:
+    """Who holds this key, if this process checked it a moment ago; no I/O."""
+    return recent_keys.get(hash_api_key(key))
 
 
 def principal_for_key(database: Database, key: str) -> Principal | None:
-    with database.single_statements() as connection:
-        return repository.key_principal(connection, hash_api_key(key))
+    """Who holds this key: remembered for a few seconds, else read from the database."""
+    key_hash = hash_api_key(key)
+    principal = recent_keys.get(key_hash)
+    if principal is None:
+        with database.single_statements() as connection:
+            principal = repository.key_principal(connection, key_hash)
+        if principal is not None:
+            recent_keys.remember(key_hash, principal)
+    return principal
 
 
 def sign_in(uow: UnitOfWork, *, email: str, password: str) -> ConsoleSession:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from anyio import to_thread
 from fastapi import Depends, Request
 
 from ordermill.accounts.domain import Principal
-from ordermill.accounts.service import principal_for_key
+from ordermill.accounts.service import principal_for_key, remembered_principal
 from ordermill.db.engine import Database
 from ordermill.db.uow import UnitOfWork
 from ordermill.shared.errors import Unauthenticated
@@ -19,7 +20,9 @@ def database(request: Request) -> Database:
     return db
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
+    # Async, and the database asked only when this process has not seen the key lately:
+    # a worker thread per request would cost more than the check itself.
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -27,7 +30,9 @@ def current_principal(request: Request) -> Principal:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthenticated("send your API key as 'Authorization: Bearer <key>'")
-    principal = principal_for_key(request.app.state.database, key.strip())
+    key = key.strip()
+    principal = remembered_principal(key) or await to_thread.run_sync(
+        principal_for_key, request.app.state.database, key)
     if principal is None:
         raise Unauthenticated("the API key is unknown or revoked")
     request.state.principal = principal

@@ -38,8 +38,13 @@ def db_upgrade() -> None:
 def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
           port: int = typer.Option(8000, help="port to listen on"),
           workers: int = typer.Option(1, help="web server processes"),
+          threads: int = typer.Option(0, min=0, max=256, help=(
+              "requests each process works on at once; 0 picks 8 for one process, "
+              "4 for several")),
           with_worker: bool = typer.Option(True, help="deliver outbox events in-process")) -> None:
     """Serve the API and the staff console (and, by default, the outbox worker)."""
+    from ordermill.web import THREADS_VARIABLE, build, threads_per_process
+
     database = open_database()
     if with_worker:
         from ordermill.worker.relay import start_in_thread
@@ -49,13 +54,13 @@ def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
                   f"(API docs at http://{host}:{port}/api/docs)")
     logging.basicConfig(level=logging.INFO)
     os.environ.setdefault("ORDERMILL_DATABASE_URL", database.url)
+    threads = threads or threads_per_process(workers)
     if workers > 1:
+        os.environ[THREADS_VARIABLE] = str(threads)
         uvicorn.run("ordermill.web:create", factory=True, host=host, port=port,
                     workers=workers, log_level="warning")
     else:
-        from ordermill.web import build
-
-        uvicorn.run(build(database), host=host, port=port, log_level="warning")
+        uvicorn.run(build(database, threads=threads), host=host, port=port, log_level="warning")
 
 
 @app.command()
