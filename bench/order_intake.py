@@ -61,6 +61,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scenario", choices=(*SCENARIOS, "all"), default="all")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
                         help="web process counts to try, one server run each")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure everything this many times; verdicts take the medians")
     parser.add_argument("--keep-database", action="store_true",
                         help="leave the database behind for inspection")
     return parser.parse_args(argv)
@@ -122,6 +124,12 @@ class Bench:
         self.conninfo = libpq_conninfo(make_url(world.url))
         self.run = secrets.token_hex(3)
         self.rows: list[report.Row] = []
+        self.round = 1
+
+    @property
+    def tag(self) -> str:
+        """Starts every external id of this round: each order is new to the server."""
+        return f"{self.run}-{self.round}"
 
     def _window(self) -> Window:
         return Window.after(self.args.warmup, self.args.duration)
@@ -129,7 +137,7 @@ class Bench:
     def _record(self, scenario: str, path: str, measured: Measured) -> None:
         tally = measured.tally
         self.rows.append(report.Row(scenario, path, tally, measured.cpu, measured.lock_waiting,
-                                    check_stock(self.conninfo)))
+                                    check_stock(self.conninfo), self.round))
         print(f"  {path}: {tally.per_second:.1f} orders/s, "
               f"p99 {report.number(tally.percentile_ms(99))} ms", flush=True)
 
@@ -141,12 +149,12 @@ class Bench:
                 self.conninfo, {"db": _backends(self.conninfo), "client": lambda: process_tree(me)},
                 window, lambda: run_pgbench(self.world.url, clients=self.args.clients,
                                             window=window, hot=scenario == "hot-sku",
-                                            run=f"{self.run}-{scenario}"))
+                                            run=f"{self.tag}-{scenario}"))
             self._record(scenario, report.PGBENCH, measured)
         else:
             print("  pgbench is not on PATH: skipping that ceiling")
         window = self._window()
-        makers = _makers(scenario, f"{self.run}-{scenario}-direct", self.args.clients)
+        makers = _makers(scenario, f"{self.tag}-{scenario}-direct", self.args.clients)
         measured = _metered(self.conninfo,
                             {"db": _backends(self.conninfo), "client": lambda: [me]}, window,
                             lambda: run_direct(self.conninfo, makers, window))
@@ -155,7 +163,7 @@ class Bench:
     def server(self, scenario: str, workers: int, *, warmup: float | None = None,
                duration: float | None = None) -> Tally:
         label = f"server, {workers} process{'es' if workers > 1 else ''}"
-        makers = _makers(scenario, f"{self.run}-{scenario}-{workers}", self.args.clients)
+        makers = _makers(scenario, f"{self.tag}-{scenario}-{workers}", self.args.clients)
         with serving(self.world.url, workers=workers) as server:
             window = Window.after(self.args.warmup if warmup is None else warmup,
                                   self.args.duration if duration is None else duration)
@@ -169,7 +177,7 @@ class Bench:
     def scarce(self) -> list[str]:
         workers = max(self.args.workers)
         tally = self.server("scarce", workers, warmup=0.0, duration=SCARCE_SECONDS)
-        result = sellout(self.conninfo, SCARCE_SKU, f"{self.run}-scarce-")
+        result = sellout(self.conninfo, SCARCE_SKU, f"{self.tag}-scarce-")
         return report.sellout_lines(result, self.rows[-1].checks, tally)
 
 
@@ -180,11 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     world = build_world(args.database_url, args.database_name)
     try:
         bench = Bench(args, world)
-        for scenario in scenarios:
-            print(f"{scenario}:", flush=True)
-            bench.ceilings(scenario)
-            for workers in args.workers:
-                bench.server(scenario, workers)
+        for bench.round in range(1, args.rounds + 1):
+            for scenario in scenarios:
+                print(f"round {bench.round}, {scenario}:", flush=True)
+                bench.ceilings(scenario)
+                for workers in args.workers:
+                    bench.server(scenario, workers)
         print("scarce:", flush=True)
         sellout_lines = bench.scarce()
         _print_report(args, bench, sellout_lines)

@@ -4,6 +4,7 @@ CPU cost per order, the stock checks, and the verdict against the intake targets
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 
 from checks import Sellout, StockChecks
 from measure import Tally
@@ -21,6 +22,7 @@ class Row:
     cpu: dict[str, float]  # CPU seconds in the window: app, db, client, machine
     lock_waiting: float | None  # mean backends waiting for a lock
     checks: StockChecks
+    round: int = 1  # the ceilings and servers of one round are measured one after the other
 
     @property
     def is_server(self) -> bool:
@@ -45,26 +47,33 @@ def number(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _share(row: Row, ceilings: dict[tuple[str, str], Row], path: str) -> float | None:
-    ceiling = ceilings.get((row.scenario, path))
+Ceilings = dict[tuple[int, str, str], Row]
+
+
+def _ceilings(rows: list[Row]) -> Ceilings:
+    return {(row.round, row.scenario, row.path): row for row in rows if not row.is_server}
+
+
+def _share(row: Row, ceilings: Ceilings, path: str) -> float | None:
+    ceiling = ceilings.get((row.round, row.scenario, path))
     if not row.is_server or ceiling is None or not ceiling.tally.per_second:
         return None
     return row.tally.per_second / ceiling.tally.per_second
 
 
-_COLUMNS = ("scenario", "path", "orders/s", "p50 ms", "p95 ms", "p99 ms", "failed",
+_COLUMNS = ("round", "scenario", "path", "orders/s", "p50 ms", "p95 ms", "p99 ms", "failed",
             "of pgbench", "of psycopg", "app ms", "db ms", "client ms", "others",
             "lock waits", "oversold", "drift")
 
 
 def table(rows: list[Row]) -> str:
-    ceilings = {(row.scenario, row.path): row for row in rows if not row.is_server}
+    ceilings = _ceilings(rows)
     cells = [list(_COLUMNS)]
     for row in rows:
         tally = row.tally
         shares = [_share(row, ceilings, path) for path in (PGBENCH, PSYCOPG)]
         cells.append([
-            row.scenario, row.path, number(tally.per_second),
+            str(row.round), row.scenario, row.path, number(tally.per_second),
             *(number(tally.percentile_ms(p)) for p in (50, 95, 99)),
             str(sum(tally.failures.values())),
             *("-" if share is None else f"{share:.0%}" for share in shares),
@@ -73,7 +82,7 @@ def table(rows: list[Row]) -> str:
             str(row.checks.oversold),
             str(row.checks.reserved_drift + row.checks.ledger_drift)])
     widths = [max(len(line[i]) for line in cells) for i in range(len(_COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) if i < 2 else cell.rjust(width)
+    lines = ["  ".join(cell.ljust(width) if 0 < i < 3 else cell.rjust(width)
                        for i, (cell, width) in enumerate(zip(line, widths, strict=True)))
              for line in cells]
     return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
@@ -92,16 +101,26 @@ drift: stock rows whose reserved differs from their allocations or on-hand from 
 
 
 def verdicts(rows: list[Row]) -> list[str]:
-    ceilings = {(row.scenario, row.path): row for row in rows if not row.is_server}
+    """Each server path against the targets: the median over the rounds of its share of the
+    pgbench ceiling measured in the same round, and of its p99."""
+    ceilings = _ceilings(rows)
+    runs: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        if row.is_server:
+            runs.setdefault((row.scenario, row.path), []).append(row)
     lines = []
-    for row in (row for row in rows if row.is_server):
-        share = _share(row, ceilings, PGBENCH)
-        p99 = row.tally.percentile_ms(99)
+    for (scenario, path), measured in runs.items():
+        shares = [s for row in measured if (s := _share(row, ceilings, PGBENCH)) is not None]
+        p99s = [p for row in measured if (p := row.tally.percentile_ms(99)) is not None]
+        share = median(shares) if shares else None
+        p99 = median(p99s) if p99s else None
+        oversold = max(row.checks.oversold for row in measured)
         met = (share is not None and share >= TARGET_SHARE and p99 is not None
-               and p99 < TARGET_P99_MS and row.checks.oversold == 0)
-        lines.append(f"{row.scenario}, {row.path}: {'meets' if met else 'misses'} the target "
+               and p99 < TARGET_P99_MS and oversold == 0)
+        over = f", median of {len(measured)} rounds" if len(measured) > 1 else ""
+        lines.append(f"{scenario}, {path}: {'meets' if met else 'misses'} the target "
                      f"({number(None if share is None else 100 * share, 0)}% of pgbench, "
-                     f"p99 {number(p99)} ms, oversold {row.checks.oversold})")
+                     f"p99 {number(p99)} ms, oversold {oversold}{over})")
     return lines
 
 

@@ -11,9 +11,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from ordermill.accounts.domain import PERMISSIONS, Role
+from ordermill.accounts.key_memory import KEY_MEMORY_SECONDS, recent_keys
+from ordermill.accounts.repository import revoke_key
 from ordermill.accounts.service import create_api_key, revoke_api_key
 from ordermill.db.engine import Database
 from ordermill.orders.intake import place_order
+from ordermill.shared.clock import utcnow
 from tests import builders
 from tests.e2e.conftest import key_for
 from tests.e2e.test_bad_input import assert_problem, footprint
@@ -151,6 +154,21 @@ def test_a_revoked_key_is_refused_from_the_very_next_request(database: Database,
     revoke_api_key(builders.uow(database), key_id=issued.id)
     problem = assert_problem(app_client.get("/api/v1/orders", headers=_as(issued.key)), 401)
     assert problem["type"] == "/problems/unauthenticated"
+
+
+def test_a_key_revoked_by_another_process_is_refused_within_the_memory_of_keys(
+        database: Database, app_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(recent_keys, "clock", lambda: clock[0])
+    issued = create_api_key(builders.uow(database), name="till", role="manager")
+    assert app_client.get("/api/v1/orders", headers=_as(issued.key)).status_code == 200
+    with database.write_connection() as connection, connection.begin():
+        # As `ordermill keys revoke` in another process does: this one is not told.
+        assert revoke_key(connection, issued.id, utcnow())
+    clock[0] += KEY_MEMORY_SECONDS - 0.5
+    assert app_client.get("/api/v1/orders", headers=_as(issued.key)).status_code == 200
+    clock[0] += 0.5
+    assert_problem(app_client.get("/api/v1/orders", headers=_as(issued.key)), 401)
 
 
 # Representative endpoints of every feature, and exactly who may use them.

@@ -10,7 +10,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from ordermill.accounts import repository
-from ordermill.accounts.key_memory import recent_keys
 from ordermill.accounts.domain import (
     KEY_PREFIXES,
     Principal,
@@ -19,6 +18,7 @@ from ordermill.accounts.domain import (
     new_api_key,
     new_session_token,
 )
+from ordermill.accounts.key_memory import recent_keys
 from ordermill.db.engine import Database
 from ordermill.db.uow import UnitOfWork
 from ordermill.shared.clock import utcnow

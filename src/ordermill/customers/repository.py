@@ -6,7 +6,9 @@ Every order passes here, so the statements are raw SQL written once (see db/raw.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -24,27 +26,35 @@ _ADDRESSES = raw.RawRows(
     "(:customer_id, :fingerprint, :address, :now)",
     "ON CONFLICT (customer_id, fingerprint) DO UPDATE SET "
     "last_used_at = excluded.last_used_at, address = excluded.address")
-# On PostgreSQL both upserts go as one statement, the addresses taking the customer's id
-# from the first: one round trip fewer for every order.
-_CUSTOMER_AND_ADDRESSES = raw.RawChain(
-    {"customer": _CUSTOMER,
-     "addresses": _ADDRESSES.linked(customer_id="(SELECT id FROM customer)")},
-    result="SELECT id FROM customer")
+# On PostgreSQL a new order's chain of statements (orders/repository.py) starts with these
+# parts; its later parts name the customer's id as CUSTOMER_ID.
+CUSTOMER_ID = "(SELECT id FROM customer)"
+CUSTOMER_PARTS = {"customer": _CUSTOMER, "addresses": _ADDRESSES.linked(customer_id=CUSTOMER_ID)}
 
 
-def remember_customer(connection: Connection, *, email: str, name: str | None,
-                      phone: str | None, addresses: Sequence[Address], now: datetime) -> int:
-    """The customer with this email (normalised), created on first sight, with the
-    addresses used; the latest name and phone given win."""
-    customer = {"email_normalized": normalise_email(email), "email": email.strip(),
-                "name": name, "phone": phone, "now": now}
+@dataclass(frozen=True)
+class CustomerRows:
+    """A customer as an order names them, with the addresses it uses, ready to upsert."""
+
+    customer: dict[str, Any]
+    addresses: list[dict[str, Any]]
+
+
+def customer_rows(*, email: str, name: str | None, phone: str | None,
+                  addresses: Sequence[Address], now: datetime) -> CustomerRows:
+    """Matched by email (normalised), created on first sight; the latest name and phone given
+    win, and each address is kept once."""
     by_fingerprint = {address_fingerprint(a): a for a in addresses}
-    used = [{"fingerprint": fingerprint, "address": a.as_dict(), "now": now}
-            for fingerprint, a in by_fingerprint.items()]
-    if connection.dialect.name == "postgresql":
-        [(customer_id,)] = raw.run_chain(connection, _CUSTOMER_AND_ADDRESSES, [[customer], used])
-        return int(customer_id)
-    [(customer_id,)] = raw.run_rows(connection, _CUSTOMER, [customer])
+    return CustomerRows(
+        {"email_normalized": normalise_email(email), "email": email.strip(), "name": name,
+         "phone": phone, "now": now},
+        [{"fingerprint": fingerprint, "address": a.as_dict(), "now": now}
+         for fingerprint, a in by_fingerprint.items()])
+
+
+def remember_customer(connection: Connection, rows: CustomerRows) -> int:
+    """Upsert the customer and their addresses; the customer's id."""
+    [(customer_id,)] = raw.run_rows(connection, _CUSTOMER, [rows.customer])
     raw.run_rows(connection, _ADDRESSES, [{**address, "customer_id": customer_id}
-                                          for address in used])
+                                          for address in rows.addresses])
     return int(customer_id)

@@ -2,20 +2,22 @@
 
 SQLAlchemy builds, keys and caches a statement on every call; on the order-intake path that
 cost more CPU than the database spent. These statements run inside the same SQLAlchemy
-transaction, through its DBAPI connection, and speak to SQLite and PostgreSQL alike.
+transaction, through its DBAPI connection, and speak to SQLite and PostgreSQL alike. On
+PostgreSQL, statements sent inside `pipeline()` travel together: one round trip for all.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import psycopg
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -99,21 +101,80 @@ class RawInList:
                                     **{f"value_{i}": v for i, v in enumerate(values)}}
 
 
-def run(connection: Connection, statement: RawStatement,
-        params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """Execute and return every row (an empty list for statements without rows)."""
-    driver_error = connection.dialect.loaded_dbapi.Error
+T = TypeVar("T")
+
+
+def _as_sqlalchemy_error(connection: Connection, sql: str, error: Exception) -> StatementError:
+    # Raised as SQLAlchemy would (IntegrityError, OperationalError, ...), so callers that
+    # retry a lost race or a deadlock recognise it whichever path ran the statement.
+    return DBAPIError.instance(sql, None, error, connection.dialect.loaded_dbapi.Error,
+                               dialect=connection.dialect)
+
+
+class Later(Generic[T]):
+    """A value read from a statement's answer once the round trip carrying it is over."""
+
+    def __init__(self, read: Callable[[], T]) -> None:
+        self._read = read
+
+    def value(self) -> T:
+        return self._read()
+
+
+class Sent:
+    """A statement on its way: executed, or queued in a pipeline; its rows are read once."""
+
+    def __init__(self, connection: Connection, sql: str, cursor: Any,
+                 rows: list[tuple[Any, ...]] | None = None) -> None:
+        self._connection, self._sql, self._cursor = connection, sql, cursor
+        self._rows = rows
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Every row (an empty list for statements without rows)."""
+        if self._rows is None:
+            try:
+                self._rows = list(self._cursor.fetchall()) if self._cursor.description else []
+            except self._connection.dialect.loaded_dbapi.Error as error:
+                raise _as_sqlalchemy_error(self._connection, self._sql, error) from error
+            finally:
+                self._cursor.close()
+        return self._rows
+
+    def then(self, read: Callable[[list[tuple[Any, ...]]], T]) -> Later[T]:
+        return Later(lambda: read(self.rows()))
+
+
+@contextmanager
+def pipeline(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, what is sent inside goes to the server in one round trip when the block
+    ends (a transaction's BEGIN too); read the answers after it. Elsewhere each statement
+    runs when it is sent."""
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        yield
+        return
+    try:
+        with driver.pipeline():
+            yield
+    except psycopg.Error as error:
+        raise _as_sqlalchemy_error(connection, "(pipeline)", error) from error
+
+
+def send(connection: Connection, statement: RawStatement, params: Mapping[str, Any]) -> Sent:
+    """Execute, or inside `pipeline()` on PostgreSQL queue, one statement."""
     cursor, text, arguments = _bound(connection, statement, params)
     try:
         cursor.execute(text, arguments)
-        return list(cursor.fetchall()) if cursor.description else []
-    except driver_error as error:
-        # Raised as SQLAlchemy would (IntegrityError, OperationalError, ...), so callers that
-        # retry a lost race or a deadlock recognise it whichever path ran the statement.
-        raise DBAPIError.instance(statement.sql, None, error, driver_error,
-                                  dialect=connection.dialect) from error
-    finally:
+    except connection.dialect.loaded_dbapi.Error as error:
         cursor.close()
+        raise _as_sqlalchemy_error(connection, statement.sql, error) from error
+    return Sent(connection, statement.sql, cursor)
+
+
+def run(connection: Connection, statement: RawStatement,
+        params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Execute and return every row (an empty list for statements without rows)."""
+    return send(connection, statement, params).rows()
 
 
 def _bound(connection: Connection, statement: RawStatement,
@@ -130,24 +191,34 @@ def _bound(connection: Connection, statement: RawStatement,
             _adapted(params, connection.dialect.name))
 
 
-def run_rows(connection: Connection, statement: RawRows,
-             rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+def send_rows(connection: Connection, statement: RawRows,
+              rows: Sequence[Mapping[str, Any]]) -> Sent:
     """Insert many rows in one statement; rows come back in the order given."""
     if not rows:
-        return []
-    return run(connection, statement.for_rows(len(rows)), _numbered(rows))
+        return Sent(connection, "", None, rows=[])
+    return send(connection, statement.for_rows(len(rows)), _numbered(rows))
+
+
+def run_rows(connection: Connection, statement: RawRows,
+             rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    return send_rows(connection, statement, rows).rows()
+
+
+def send_chain(connection: Connection, chain: RawChain,
+               rows: Sequence[Sequence[Mapping[str, Any]]]) -> Sent:
+    """Send a chain (PostgreSQL), given each part's rows in the chain's order."""
+    counts = tuple(len(part_rows) for part_rows in rows)
+    if not any(counts):
+        return Sent(connection, "", None, rows=[])
+    params: dict[str, Any] = {}
+    for name, part_rows in zip(chain.parts, rows, strict=True):
+        params.update(_numbered(part_rows, f"{name}_"))
+    return send(connection, chain.for_rows(counts), params)
 
 
 def run_chain(connection: Connection, chain: RawChain,
               rows: Sequence[Sequence[Mapping[str, Any]]]) -> list[tuple[Any, ...]]:
-    """Run a chain (PostgreSQL), given each part's rows in the chain's order."""
-    counts = tuple(len(part_rows) for part_rows in rows)
-    if not any(counts):
-        return []
-    params: dict[str, Any] = {}
-    for name, part_rows in zip(chain.parts, rows, strict=True):
-        params.update(_numbered(part_rows, f"{name}_"))
-    return run(connection, chain.for_rows(counts), params)
+    return send_chain(connection, chain, rows).rows()
 
 
 def _numbered(rows: Sequence[Mapping[str, Any]], prefix: str = "") -> dict[str, Any]:

@@ -67,12 +67,15 @@ class UnitOfWork:
         written = audit.rows(self.actor, self._audit, now)
         published = outbox.rows(self._events, now)
         if self.connection.dialect.name == "postgresql":
-            # Every use case ends here: one statement and round trip instead of two.
-            raw.run_chain(self.connection, _AT_COMMIT, [written, published])
+            # Every use case ends here: the rows in one statement, sent with the COMMIT in
+            # one round trip.
+            with raw.pipeline(self.connection):
+                raw.send_chain(self.connection, _AT_COMMIT, [written, published])
+                self.connection.commit()
         else:
             raw.run_rows(self.connection, outbox.APPEND, published)
             raw.run_rows(self.connection, audit.APPEND, written)
-        self.connection.commit()
+            self.connection.commit()
         self.committed = True
 
 

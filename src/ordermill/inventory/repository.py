@@ -98,22 +98,33 @@ _RESERVE = raw.RawStatement(
     "RETURNING on_hand, reserved, safety_stock, reorder_point")
 
 
-def reserve(connection: Connection, demands: Sequence[tuple[int, int]]) -> list[Level] | None:
-    """Reserve (stock row id, quantity) pairs in ascending row id, all or nothing; None when
-    a row no longer has the units (the caller retries the whole transaction).
+def send_reserve(connection: Connection,
+                 demands: Sequence[tuple[int, int]]) -> raw.Later[list[Level | None]]:
+    """Reserve (stock row id, quantity) pairs in ascending row id; inside `raw.pipeline` on
+    PostgreSQL the updates travel with the statements around them. Each row's level after,
+    or None where the row no longer had the units: the others are reserved even so, and the
+    caller rolls back (or see `reserve`).
 
     The condition is re-checked by the database on the locked row, so two buyers can never
     both take the last unit, whatever they read earlier. Raw SQL: every order runs it.
     """
     now = utcnow()
-    after = []
-    for level_id, quantity in sorted(demands):
-        rows = raw.run(connection, _RESERVE, {"id": level_id, "quantity": quantity,
-                                              "now": now})
-        if not rows:
-            return None
-        after.append(Level(*rows[0]))
-    return after
+    sent = [raw.send(connection, _RESERVE, {"id": level_id, "quantity": quantity, "now": now})
+            for level_id, quantity in sorted(demands)]
+    return raw.Later(lambda: [Level(*rows[0]) if (rows := each.rows()) else None
+                              for each in sent])
+
+
+def reserve(connection: Connection, demands: Sequence[tuple[int, int]]) -> list[Level] | None:
+    """Reserve all of (stock row id, quantity) or nothing: None, with every row as it was,
+    when one no longer has the units."""
+    ordered = sorted(demands)
+    after = send_reserve(connection, ordered).value()
+    if None in after:
+        release(connection, [demand for demand, level in zip(ordered, after, strict=True)
+                             if level is not None])
+        return None
+    return [level for level in after if level is not None]
 
 
 def release(connection: Connection, demands: Sequence[tuple[int, int]]) -> list[Level]:

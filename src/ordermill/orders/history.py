@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
+from ordermill.db import raw
 from ordermill.db.uow import UnitOfWork, run_with_retries
 from ordermill.orders import repository
 from ordermill.orders.domain import ORDER_TRANSITIONS, OrderInput, OrderStatus, order_totals
@@ -22,12 +21,14 @@ from ordermill.orders.intake import (
     active_channel,
     check_order,
     created_entry,
+    customer_of,
     line_rows,
     order_values,
     order_view,
     placed_once,
-    remember_customer,
+    read_for,
 )
+from ordermill.orders.intake_store import Catalog
 from ordermill.orders.queries import get_order
 from ordermill.shared.clock import as_utc, utcnow
 from ordermill.shared.errors import ErrorCollector, FieldError, ValidationFailed
@@ -57,13 +58,14 @@ def _record(uow: UnitOfWork, orders: Sequence[OrderInput]) -> list[RecordedOrder
         recorded: list[RecordedOrder] = []
         for index, order in enumerate(orders):
             with _numbered(index):
-                channel = active_channel(connection, order.channel, order.external_id)
+                found = read_for(connection, order, with_stock=False)
+                channel = active_channel(found.channel, order.channel)
                 if channel.existing_order_id is not None:
                     view = get_order(connection, channel.existing_order_id)
                     assert view is not None
                     recorded.append(RecordedOrder(view, created=False))
                     continue
-                known, placed_at = _checked(connection, order, channel, seen, now)
+                known, placed_at = _checked(order, found.catalog, channel, seen, now)
             view = _write(uow, order, placed_at, channel, known, now)
             recorded.append(RecordedOrder(view, created=True))
         created = [r.order["id"] for r in recorded if r.created]
@@ -85,14 +87,14 @@ def _numbered(index: int) -> Iterator[None]:
         ) from error
 
 
-def _checked(connection: Connection, order: OrderInput, channel: Any,
+def _checked(order: OrderInput, catalog: Catalog, channel: Any,
              seen: set[tuple[int, str]], now: datetime) -> tuple[OrderCatalog, datetime]:
     """Intake's checks, plus what a past order needs: a placing time that has passed."""
     errors = ErrorCollector()
     if (channel.id, order.external_id) in seen:
         errors.add("external_id", "listed twice in this call")
     seen.add((channel.id, order.external_id))
-    known = check_order(connection, order, errors)
+    known = check_order(order, catalog, errors)
     placed_at = None if order.placed_at is None else as_utc(order.placed_at)
     if placed_at is None:
         errors.add("placed_at", "a past order needs the time it was placed")
@@ -105,20 +107,20 @@ def _checked(connection: Connection, order: OrderInput, channel: Any,
 
 def _write(uow: UnitOfWork, order: OrderInput, placed_at: datetime, channel: Any,
            known: OrderCatalog, now: datetime) -> dict[str, Any]:
-    connection = uow.connection
-    # The customer was first seen when they placed the order, not when it was imported.
-    customer_id = remember_customer(connection, order, placed_at)
     totals = order_totals(order.lines, order.shipping_price)
     status = ORDER_TRANSITIONS.apply("import as completed", OrderStatus.PENDING)
-    values = order_values(order, channel, customer_id, status, totals, now)
+    values = order_values(order, channel, status, totals, now)
     lines = line_rows(order, known, shipped=True)
-    with placed_once():
-        order_id = repository.insert_new_order(
-            connection, values, lines, [], uow.actor.label,
+    with placed_once(), raw.pipeline(uow.connection):
+        # The customer was first seen when they placed the order, not when it was imported.
+        inserted = repository.insert_new_order(
+            uow.connection, customer_of(order, placed_at), values, lines, [], uow.actor.label,
             [created_entry(channel, order, totals), ("order.completed", {"imported": True})],
             events_at=placed_at)
-    view = order_view(order, channel, {**values, "id": order_id}, lines, {})
-    uow.record(AuditEntry("order.imported", "order", str(order_id), after={
+    new = inserted.value()
+    view = order_view(order, channel, {**values, "id": new.id, "customer_id": new.customer_id},
+                      lines, {})
+    uow.record(AuditEntry("order.imported", "order", str(new.id), after={
         "number": view["number"], "channel": channel.code, "external_id": order.external_id,
         "total": totals.total, "placed_at": view["placed_at"]}))
     return view

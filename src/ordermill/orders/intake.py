@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ordermill.channels.domain import PAYMENT_TERMS, ShortagePolicy
 from ordermill.customers import repository as customers
+from ordermill.db import raw
 from ordermill.db.uow import RetryTransaction, UnitOfWork, run_with_retries
 from ordermill.inventory import repository as inventory
 from ordermill.inventory.domain import Level
@@ -72,39 +73,43 @@ class OrderCatalog:
     skus: dict[int, str]  # every product id involved, kit components included
 
 
-def _load_catalog(connection: Connection, order: OrderInput,
+def _load_catalog(order: OrderInput, catalog: store.Catalog,
                   errors: ErrorCollector) -> OrderCatalog:
-    products, kits, skus = store.products(connection, [line.sku for line in order.lines])
     parts: dict[str, dict[int, int]] = {}
     for index, line in enumerate(order.lines):
-        product = products.get(line.sku)
+        product = catalog.products.get(line.sku)
         if product is None:
             errors.add(f"lines.{index}.sku", f"unknown sku {line.sku!r}")
         elif not product.active:
             errors.add(f"lines.{index}.sku", f"{line.sku} is no longer sold")
         elif product.is_kit:
-            parts[line.sku] = dict(kits.get(product.id, {}))
+            parts[line.sku] = dict(catalog.kits.get(product.id, {}))
         else:
             parts[line.sku] = {product.id: 1}
-    return OrderCatalog(products, parts, skus)
+    return OrderCatalog(catalog.products, parts, catalog.skus)
 
 
-def active_channel(connection: Connection, code: str, external_id: str) -> store.Channel:
-    """The channel an order comes through (unknown or inactive channels take no orders),
-    with the order it already holds under this external id, if any."""
-    channel = store.channel(connection, code, external_id)
-    if channel is None or not channel.active:
+def read_for(connection: Connection, order: OrderInput, *,
+             with_stock: bool = True) -> store.IntakeReads:
+    """What taking this order needs to know, in one round trip on PostgreSQL."""
+    return store.read(connection, order.channel, order.external_id,
+                      [line.sku for line in order.lines], with_stock=with_stock)
+
+
+def active_channel(found: store.Channel | None, code: str) -> store.Channel:
+    """The channel an order comes through: unknown or inactive channels take no orders."""
+    if found is None or not found.active:
         raise ValidationFailed.on("channel", f"unknown or inactive channel {code!r}")
-    return channel
+    return found
 
 
-def check_order(connection: Connection, order: OrderInput,
+def check_order(order: OrderInput, catalog: store.Catalog,
                 errors: ErrorCollector) -> OrderCatalog:
     """Every rule an incoming order must pass, gathered into `errors`; the caller raises."""
     validate_order(order, errors)
     if order.payment_terms is not None and order.payment_terms not in PAYMENT_TERMS:
         errors.add("payment_terms", f"must be one of {', '.join(PAYMENT_TERMS)}")
-    return _load_catalog(connection, order, errors)
+    return _load_catalog(order, catalog, errors)
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,7 @@ class _Stock:
     codes: dict[int, str]
 
 
-def _stock(connection: Connection, channel: store.Channel,
-           demands: list[LineDemand]) -> _Stock:
-    found = store.stock(connection, channel.id, [p for d in demands for p in d.parts])
+def _stock(found: list[store.StockRow]) -> _Stock:
     rows = {(row.product_id, row.location_id): row for row in found}
     ranked = sorted({(row.location_priority, row.location_code, row.location_id)
                      for row in found})
@@ -128,16 +131,16 @@ def _stock(connection: Connection, channel: store.Channel,
 
 def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
     with uow:
-        connection = uow.connection
-        channel = active_channel(connection, order.channel, order.external_id)
+        found = read_for(uow.connection, order)
+        channel = active_channel(found.channel, order.channel)
         if channel.existing_order_id is not None:
             raise _AlreadyPlaced(channel.existing_order_id)
         errors = ErrorCollector()
-        known = check_order(connection, order, errors)
+        known = check_order(order, found.catalog, errors)
         errors.raise_if_any()
         demands = [LineDemand(i, line.quantity, known.parts[line.sku])
                    for i, line in enumerate(order.lines)]
-        stock = _stock(connection, channel, demands)
+        stock = _stock(found.stock)
         plan = choose_locations(demands, stock.locations, {
             key: row.level.available for key, row in stock.rows.items()})
         if plan.short and channel.shortage_policy == ShortagePolicy.REJECT:
@@ -163,31 +166,38 @@ def _shortages(order: OrderInput, known: OrderCatalog, plan: AllocationPlan,
 def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: OrderCatalog,
            demands: list[LineDemand], plan: AllocationPlan, stock: _Stock) -> PlacedOrder:
     connection, now = uow.connection, utcnow()
-    customer_id = remember_customer(connection, order, now)
     totals = order_totals(order.lines, order.shipping_price)
     status = OrderStatus.PENDING if plan.short else OrderStatus.CONFIRMED
-    values = order_values(order, channel, customer_id, status, totals, now)
+    values = order_values(order, channel, status, totals, now)
     lines = line_rows(order, known)
     allocations = [{"line_number": index + 1, "location_id": location_id, "quantity": units}
                    for index, location_id, units in plan.allocations]
-    with placed_once():
-        order_id = repository.insert_new_order(connection, values, lines, allocations,
-                                               uow.actor.label,
-                                               _timeline(channel, order, totals, plan))
-    number = order_number(order_id)
+    needed = sorted((stock.rows[key].id, key, units)
+                    for key, units in plan.reservations(demands).items())
+    # The order's rows, then the stock: one round trip on PostgreSQL, the hottest rows
+    # locked last.
+    with placed_once(), raw.pipeline(connection):
+        inserted = repository.insert_new_order(
+            connection, customer_of(order, now), values, lines, allocations,
+            uow.actor.label, _timeline(channel, order, totals, plan))
+        reserved = inventory.send_reserve(connection, [(level_id, units)
+                                                       for level_id, _, units in needed])
+    new = inserted.value()
+    _publish_reservations(uow, needed, reserved.value(), stock, known)
+    number = order_number(new.id)
     uow.publish(Event("order.created", {
-        "order_id": order_id, "number": number, "channel": channel.code,
+        "order_id": new.id, "number": number, "channel": channel.code,
         "external_id": order.external_id, "status": str(status), "total": totals.total,
         "currency": order.currency}))
-    uow.record(AuditEntry("order.created", "order", str(order_id), after={
+    uow.record(AuditEntry("order.created", "order", str(new.id), after={
         "number": number, "channel": channel.code, "external_id": order.external_id,
         "total": totals.total}))
-    _reserve(uow, plan, demands, stock, known)
     reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for index, location_id, units in plan.allocations:
         reservations[lines[index]["id"]].append({"location": stock.codes[location_id],
                                                  "quantity": units})
-    view = order_view(order, channel, {**values, "id": order_id}, lines, reservations)
+    view = order_view(order, channel, {**values, "id": new.id, "customer_id": new.customer_id},
+                      lines, reservations)
     uow.commit()
     return PlacedOrder(view, created=True)
 
@@ -201,16 +211,14 @@ def _timeline(channel: store.Channel, order: OrderInput, totals: Totals,
             else ("order.confirmed", {})]
 
 
-def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
-             stock: _Stock, known: OrderCatalog) -> None:
-    needed = sorted((stock.rows[key].id, key, units)
-                    for key, units in plan.reservations(demands).items())
-    after = inventory.reserve(uow.connection,
-                              [(level_id, units) for level_id, _, units in needed])
-    if after is None:
+def _publish_reservations(uow: UnitOfWork, needed: list[tuple[int, tuple[int, int], int]],
+                          after: list[Level | None], stock: _Stock,
+                          known: OrderCatalog) -> None:
+    if None in after:
         # Someone reserved these units since we read them: start over with fresh stock.
         raise RetryTransaction()
     for (_, (product_id, location_id), units), level in zip(needed, after, strict=True):
+        assert level is not None
         before = Level(level.on_hand, level.reserved - units, level.safety_stock,
                        level.reorder_point)
         place = StockPlace(product_id, known.skus[product_id], location_id,
@@ -218,21 +226,22 @@ def _reserve(uow: UnitOfWork, plan: AllocationPlan, demands: list[LineDemand],
         publish_stock_change(uow, place, before, level)
 
 
-def remember_customer(connection: Connection, order: OrderInput, seen_at: datetime) -> int:
-    """The customer matched by email, with the addresses of this order remembered."""
+def customer_of(order: OrderInput, seen_at: datetime) -> customers.CustomerRows:
+    """The customer the order names, with its addresses, first or last seen at `seen_at`."""
     addresses = [order.shipping_address] + ([order.billing_address]
                                             if order.billing_address else [])
-    return customers.remember_customer(connection, email=order.email,
-                                       name=order.customer_name, phone=order.customer_phone,
-                                       addresses=addresses, now=seen_at)
+    return customers.customer_rows(email=order.email, name=order.customer_name,
+                                   phone=order.customer_phone, addresses=addresses,
+                                   now=seen_at)
 
 
-def order_values(order: OrderInput, channel: store.Channel, customer_id: int, status: str,
-                 totals: Totals, now: datetime) -> dict[str, Any]:
-    """The order row, with its totals snapshotted as they are now."""
+def order_values(order: OrderInput, channel: store.Channel, status: str, totals: Totals,
+                 now: datetime) -> dict[str, Any]:
+    """The order row (its customer comes with it: see insert_new_order), with its totals
+    snapshotted as they are now."""
     return {
         "channel_id": channel.id, "external_id": order.external_id,
-        "customer_id": customer_id, "currency": order.currency, "status": str(status),
+        "currency": order.currency, "status": str(status),
         "status_before_hold": None, "payment_status": str(order.payment_status),
         "payment_terms": order.payment_terms or channel.payment_terms,
         "shipping_address": order.shipping_address.as_dict(),

@@ -1,4 +1,4 @@
-"""The reads of the order-intake hot path: each gathers what intake needs in one statement.
+"""The reads of the order-intake hot path: channel, products and stock, sent together.
 
 Written once as raw SQL (see db/raw.py); the writes it shares with other use cases live in
 the repositories of orders, customers and inventory.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -44,34 +45,70 @@ class StockRow:
     level: Level
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """Products by sku, kit id -> component id -> units per kit, and every involved sku."""
+
+    products: dict[str, Product]
+    kits: dict[int, dict[int, int]]
+    skus: dict[int, str]
+
+
+@dataclass(frozen=True)
+class IntakeReads:
+    channel: Channel | None
+    catalog: Catalog
+    stock: list[StockRow]
+
+
 _CHANNEL = raw.RawStatement(
     "SELECT c.id, c.code, c.active, c.shortage_policy, c.payment_terms, "
     "(SELECT o.id FROM orders o WHERE o.channel_id = c.id AND o.external_id = :external_id) "
     "FROM channels c WHERE c.code = :code")
-
-
-def channel(connection: Connection, code: str, external_id: str) -> Channel | None:
-    """The channel, and the order it already has under this external id, if any."""
-    rows = raw.run(connection, _CHANNEL, {"code": code, "external_id": external_id})
-    if not rows:
-        return None
-    id_, code_, active, shortage_policy, payment_terms, existing = rows[0]
-    return Channel(id_, code_, bool(active), shortage_policy, payment_terms, existing)
-
-
 _PRODUCTS = raw.RawInList(
     "SELECT p.id, p.sku, p.name, p.active, p.is_kit, k.component_id, k.quantity, c.sku "
     "FROM products p "
     "LEFT JOIN kit_components k ON k.kit_id = p.id "
     "LEFT JOIN products c ON c.id = k.component_id "
     "WHERE p.sku IN ({values})")
+# Stock of what the skus take from the shelves (the products, or a kit's components) at the
+# channel's active locations that ship: found by sku and channel code, so it needs no answer
+# of the other reads and travels with them.
+_STOCK = raw.RawInList(
+    "SELECT s.id, s.product_id, s.location_id, l.code, l.priority, s.on_hand, s.reserved, "
+    "s.safety_stock, s.reorder_point "
+    "FROM channels ch "
+    "JOIN channel_locations cl ON cl.channel_id = ch.id "
+    "JOIN locations l ON l.id = cl.location_id "
+    "JOIN stock_levels s ON s.location_id = l.id "
+    "WHERE ch.code = :code AND l.active = :yes AND l.ships = :yes "
+    "AND s.product_id IN (SELECT p.id FROM products p WHERE p.sku IN ({values}) "
+    "AND p.is_kit = :no UNION ALL SELECT k.component_id FROM kit_components k "
+    "JOIN products p ON p.id = k.kit_id WHERE p.sku IN ({values}))")
 
 
-def products(connection: Connection,
-             skus: Sequence[str]) -> tuple[dict[str, Product], dict[int, dict[int, int]],
-                                           dict[int, str]]:
-    """Products by sku, kit id -> component id -> units per kit, and every involved sku."""
-    rows = raw.run(connection, *_PRODUCTS.bind(sorted(set(skus))))
+def read(connection: Connection, code: str, external_id: str, skus: Sequence[str], *,
+         with_stock: bool = True) -> IntakeReads:
+    """The channel (and the order it already holds under this external id), the products the
+    skus name, and their stock for this channel: one round trip on PostgreSQL."""
+    skus = sorted(set(skus))
+    with raw.pipeline(connection):
+        channel = raw.send(connection, _CHANNEL, {"code": code, "external_id": external_id})
+        products = raw.send(connection, *_PRODUCTS.bind(skus))
+        stock = raw.send(connection, *_STOCK.bind(skus, code=code, yes=True, no=False)) \
+            if with_stock else None
+    return IntakeReads(_channel(channel.rows()), _catalog(products.rows()),
+                       _stock(stock.rows()) if stock else [])
+
+
+def _channel(rows: list[tuple[Any, ...]]) -> Channel | None:
+    if not rows:
+        return None
+    id_, code_, active, shortage_policy, payment_terms, existing = rows[0]
+    return Channel(id_, code_, bool(active), shortage_policy, payment_terms, existing)
+
+
+def _catalog(rows: list[tuple[Any, ...]]) -> Catalog:
     found: dict[str, Product] = {}
     kits: dict[int, dict[int, int]] = {}
     skus_by_id: dict[int, str] = {}
@@ -81,23 +118,9 @@ def products(connection: Connection,
         if component_id is not None:
             kits.setdefault(id_, {})[component_id] = per_kit
             skus_by_id[component_id] = component_sku
-    return found, kits, skus_by_id
+    return Catalog(found, kits, skus_by_id)
 
 
-_STOCK = raw.RawInList(
-    "SELECT s.id, s.product_id, s.location_id, l.code, l.priority, s.on_hand, s.reserved, "
-    "s.safety_stock, s.reorder_point "
-    "FROM channel_locations cl "
-    "JOIN locations l ON l.id = cl.location_id "
-    "JOIN stock_levels s ON s.location_id = l.id "
-    "WHERE cl.channel_id = :channel_id AND l.active = :yes AND l.ships = :yes "
-    "AND s.product_id IN ({values})")
-
-
-def stock(connection: Connection, channel_id: int,
-          product_ids: Sequence[int]) -> list[StockRow]:
-    """Stock of these products at the channel's active locations that ship."""
-    rows = raw.run(connection, *_STOCK.bind(sorted(set(product_ids)), channel_id=channel_id,
-                                            yes=True))
+def _stock(rows: list[tuple[Any, ...]]) -> list[StockRow]:
     return [StockRow(r[0], r[1], r[2], r[3], r[4], Level(r[5], r[6], r[7], r[8]))
             for r in rows]

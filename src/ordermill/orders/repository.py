@@ -6,12 +6,15 @@ The inserts every new order makes are raw SQL written once (see db/raw.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ordermill.customers import repository as customers
+from ordermill.customers.repository import CustomerRows
 from ordermill.db import raw
 from ordermill.orders.tables import allocations, order_holds, order_lines, orders
 
@@ -88,13 +91,20 @@ _EVENTS = raw.RawRows(
 # parts take the order's id, and each allocation its line's id, from the parts before them.
 _ORDER_ID = "(SELECT id FROM new_order)"
 _NEW_ORDER = raw.RawChain({
-    "new_order": _ORDER,
+    **customers.CUSTOMER_PARTS,
+    "new_order": _ORDER.linked(customer_id=customers.CUSTOMER_ID),
     "new_lines": _LINES.linked(order_id=_ORDER_ID),
     "allocated": _ALLOCATIONS.linked(
         order_id=_ORDER_ID,
         order_line_id="(SELECT id FROM new_lines WHERE line_number = :line_number)"),
     "events": _EVENTS.linked(order_id=_ORDER_ID),
-}, result=f"SELECT {_ORDER_ID}, id, line_number FROM new_lines")
+}, result=f"SELECT {_ORDER_ID}, {customers.CUSTOMER_ID}, id, line_number FROM new_lines")
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    id: int
+    customer_id: int
 
 
 def insert_order(connection: Connection, values: dict[str, Any]) -> int:
@@ -119,23 +129,22 @@ def append_events(connection: Connection, order_id: int, actor: str, now: dateti
                                        for row in _event_rows(actor, now, events)])
 
 
-def insert_new_order(connection: Connection, values: dict[str, Any],
+def insert_new_order(connection: Connection, customer: CustomerRows, values: dict[str, Any],
                      lines: list[dict[str, Any]], allocations: Sequence[dict[str, Any]],
                      actor: str, events: Sequence[tuple[str, dict[str, Any]]],
-                     events_at: datetime | None = None) -> int:
-    """A new order with its lines, their allocations (each naming its line by line_number)
-    and its first timeline events, dated `events_at` or when the order was created; sets
-    each line's new id and order_id on it."""
+                     events_at: datetime | None = None) -> raw.Later[NewOrder]:
+    """The customer upserted, then their new order with its lines, their allocations (each
+    naming its line by line_number) and its first timeline events, dated `events_at` or when
+    the order was created. On PostgreSQL all of it is one statement, sent inside
+    `raw.pipeline` with what follows; reading the answer sets each line's id and order_id."""
     events_at = events_at or values["created_at"]
     if connection.dialect.name == "postgresql":
-        rows = raw.run_chain(connection, _NEW_ORDER, [
-            [values], lines, allocations, _event_rows(actor, events_at, events)])
-        order_id = int(rows[0][0])
-        ids = {number: id_ for _, id_, number in rows}
-        for line in lines:
-            line.update(id=ids[line["line_number"]], order_id=order_id)
-        return order_id
-    order_id = insert_order(connection, values)
+        sent = raw.send_chain(connection, _NEW_ORDER, [
+            [customer.customer], customer.addresses, [values], lines, allocations,
+            _event_rows(actor, events_at, events)])
+        return sent.then(lambda rows: _inserted(rows, lines))
+    customer_id = customers.remember_customer(connection, customer)
+    order_id = insert_order(connection, {**values, "customer_id": customer_id})
     for line in lines:
         line["order_id"] = order_id
     insert_lines(connection, lines)
@@ -145,7 +154,16 @@ def insert_new_order(connection: Connection, values: dict[str, Any],
          "location_id": row["location_id"], "quantity": row["quantity"]}
         for row in allocations])
     append_events(connection, order_id, actor, events_at, events)
-    return order_id
+    inserted = NewOrder(order_id, customer_id)
+    return raw.Later(lambda: inserted)
+
+
+def _inserted(rows: list[tuple[Any, ...]], lines: list[dict[str, Any]]) -> NewOrder:
+    order_id, customer_id = int(rows[0][0]), int(rows[0][1])
+    ids = {number: id_ for _, _, id_, number in rows}
+    for line in lines:
+        line.update(id=ids[line["line_number"]], order_id=order_id)
+    return NewOrder(order_id, customer_id)
 
 
 def _event_rows(actor: str, now: datetime,
