@@ -1,0 +1,1 @@
+"""Fulfillment: what each location picks, packs and ships for an order."""
