@@ -8,11 +8,12 @@ from ordermill.channels import tables as channels
 from ordermill.customers import tables as customers
 from ordermill.db import audit, idempotency, outbox
 from ordermill.db.metadata import metadata
+from ordermill.fulfillment import tables as fulfillment
 from ordermill.inventory import tables as inventory
 from ordermill.locations import tables as locations
 from ordermill.orders import tables as orders
 
-FEATURE_TABLES = (accounts, audit, catalog, channels, customers, idempotency, inventory,
-                  locations, orders, outbox)
+FEATURE_TABLES = (accounts, audit, catalog, channels, customers, fulfillment, idempotency,
+                  inventory, locations, orders, outbox)
 
 __all__ = ["FEATURE_TABLES", "metadata"]

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
 import sqlalchemy as sa
-from click.testing import Result
-from typer.testing import CliRunner
 
-from ordermill.cli.main import app
 from ordermill.db.engine import Database
 from ordermill.db.outbox import outbox
 from ordermill.inventory.queries import ledger_mismatches, list_ledger, list_levels
 from ordermill.orders.intake import place_order
 from ordermill.orders.queries import get_order
 from tests import builders
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def ordermill(database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """`ordermill ARGS...` against the test database, on a terminal wide enough for tables."""
-    monkeypatch.setenv("ORDERMILL_DATABASE_URL", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args))
+from tests.e2e.conftest import Run
 
 
 def _shop(database: Database) -> None:

@@ -67,6 +67,8 @@ NEEDS = {
     "POST /locations": "locations:write",
     "GET /locations/{code}": "locations:read",
     "PATCH /locations/{code}": "locations:write",
+    "GET /locations/{code}/layout": "locations:read",
+    "PUT /locations/{code}/layout": "locations:write",
     "GET /inventory": "inventory:read",
     "POST /inventory/receipts": "inventory:write",
     "POST /inventory/adjustments": "inventory:write",
@@ -103,7 +105,7 @@ def _call(client: TestClient, operation: str, key: str | None = None) -> Respons
     """The operation with every path parameter set to 1 and, for writes, an empty body."""
     method, path = operation.split(" ")
     url = "/api/v1" + re.sub(r"\{[^}]+\}", "1", path)
-    body: dict[str, Any] | None = {} if method in ("POST", "PATCH") else None
+    body: dict[str, Any] | None = {} if method in ("POST", "PATCH", "PUT") else None
     response: Response = client.request(method, url, json=body,
                                         headers=_as(key) if key else None)
     return response

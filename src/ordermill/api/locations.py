@@ -9,8 +9,12 @@ from pydantic import Field
 
 from ordermill.accounts.domain import Principal
 from ordermill.api.auth import database, require, scope_of, unit_of_work
-from ordermill.api.schemas import AddressIn, Code, Strict, patch_changes
+from ordermill.api.schemas import AddressIn, Code, Sku, Strict, patch_changes
 from ordermill.db.engine import Database
+from ordermill.fulfillment import queries as floor_queries
+from ordermill.fulfillment import service as floor
+from ordermill.fulfillment.domain import MAX_AISLES, MAX_BINS, MAX_METRES, BinFacts, LayoutFacts
+from ordermill.fulfillment.warehouse import Spot
 from ordermill.locations import queries, service
 from ordermill.locations.domain import LocationFacts
 from ordermill.shared.errors import NotFound
@@ -44,6 +48,40 @@ class LocationPatch(Strict):
     pickup: bool | None = None
     priority: Priority | None = None
     active: bool | None = None
+
+
+AisleNumber = Annotated[int, Field(ge=0, lt=MAX_AISLES)]
+Metres = Annotated[float, Field(ge=0, le=MAX_METRES)]
+
+
+class DepotIn(Strict):
+    aisle: AisleNumber
+    position_m: Metres
+
+
+class BinIn(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=40)]
+    sku: Sku
+    aisle: AisleNumber
+    position_m: Metres
+
+
+class LayoutIn(Strict):
+    """Aisle i is the line x = i * aisle_spacing_m, from y = 0 (front) to y = aisle_length_m;
+    cross aisles run at evenly spaced y from front to back (2: one block)."""
+
+    aisle_count: Annotated[int, Field(ge=1, le=MAX_AISLES)]
+    aisle_length_m: Annotated[float, Field(gt=0, le=MAX_METRES)]
+    aisle_spacing_m: Annotated[float, Field(gt=0, le=MAX_METRES)]
+    cross_aisle_count: Annotated[int, Field(ge=2, le=50)] = 2
+    depot: DepotIn = DepotIn(aisle=0, position_m=0.0)
+    bins: Annotated[list[BinIn], Field(max_length=MAX_BINS)] = []
+
+    def to_domain(self) -> LayoutFacts:
+        return LayoutFacts(
+            self.aisle_count, self.aisle_length_m, self.aisle_spacing_m, self.cross_aisle_count,
+            Spot(self.depot.aisle, self.depot.position_m),
+            [BinFacts(b.code, b.sku, b.aisle, b.position_m) for b in self.bins])
 
 
 @router.post("", status_code=201)
@@ -86,3 +124,26 @@ def update_location(code: str, body: LocationPatch, request: Request,
     if "address" in changes:
         changes["address"] = body.address.model_dump(exclude_unset=True)  # type: ignore[union-attr]
     return service.update_location(unit_of_work(request, principal), code, changes)
+
+
+def _visible(db: Database, principal: Principal, code: str) -> None:
+    """404 unless the location exists and the caller may see it."""
+    get_location(code, db, principal)
+
+
+@router.put("/{code}/layout")
+def set_layout(code: str, body: LayoutIn, request: Request,
+               principal: Principal = Depends(require("locations:write"))) -> dict[str, Any]:
+    """Replace the location's floor plan and the bin of each sku there."""
+    return floor.set_layout(unit_of_work(request, principal), code, body.to_domain())
+
+
+@router.get("/{code}/layout")
+def get_layout(code: str, db: Database = Depends(database),
+               principal: Principal = Depends(require("locations:read"))) -> dict[str, Any]:
+    _visible(db, principal, code)
+    with db.reading() as connection:
+        layout = floor_queries.get_layout(connection, code)
+    if layout is None:
+        raise NotFound(f"location {code!r} has no layout yet")
+    return layout

@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from ordermill.cli import accounts, demo, inventory, orders
+from ordermill.cli import accounts, demo, inventory, layouts, orders
 from ordermill.cli.context import open_database
 from ordermill.db.migrate import upgrade
 from ordermill.worker.relay import Relay
@@ -22,6 +22,7 @@ app.add_typer(accounts.users, name="users")
 app.add_typer(accounts.keys, name="keys")
 app.add_typer(orders.app, name="orders")
 app.add_typer(inventory.app, name="inventory")
+app.add_typer(layouts.app, name="layout")
 app.command("demo")(demo.demo)
 console = Console()
 
