@@ -58,7 +58,7 @@ def _record(uow: UnitOfWork, orders: Sequence[OrderInput]) -> list[RecordedOrder
         recorded: list[RecordedOrder] = []
         for index, order in enumerate(orders):
             with _numbered(index):
-                found = read_for(connection, order, with_stock=False)
+                found = read_for(connection, order)
                 channel = active_channel(found.channel, order.channel)
                 if channel.existing_order_id is not None:
                     view = get_order(connection, channel.existing_order_id)

@@ -89,11 +89,10 @@ def _load_catalog(order: OrderInput, catalog: store.Catalog,
     return OrderCatalog(catalog.products, parts, catalog.skus)
 
 
-def read_for(connection: Connection, order: OrderInput, *,
-             with_stock: bool = True) -> store.IntakeReads:
-    """What taking this order needs to know, in one round trip on PostgreSQL."""
+def read_for(connection: Connection, order: OrderInput) -> store.IntakeReads:
+    """What taking this order needs to know, in one statement on PostgreSQL."""
     return store.read(connection, order.channel, order.external_id,
-                      [line.sku for line in order.lines], with_stock=with_stock)
+                      [line.sku for line in order.lines])
 
 
 def active_channel(found: store.Channel | None, code: str) -> store.Channel:
