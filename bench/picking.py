@@ -14,9 +14,15 @@ import argparse
 import random
 import statistics
 import time
-from itertools import combinations
 
 from ordermill.fulfillment.pick_route import shortest_route
+from ordermill.fulfillment.pick_tour import (
+    Blocks,
+    block_distance,
+    held_karp,
+    shortest_tour,
+    tour_length,
+)
 from ordermill.fulfillment.warehouse import (
     Aisles,
     Spot,
@@ -37,22 +43,11 @@ def _instance(rng: random.Random, picks: int) -> tuple[Aisles, Spot, list[Spot]]
                            for _ in range(picks)]
 
 
-def held_karp(aisles: Aisles, depot: Spot, picks: list[Spot]) -> float:
-    """The exact shortest tour from the depot through every pick: O(2^n n^2)."""
-    spots = [depot, *sorted(set(picks))]
-    count = len(spots) - 1
-    distance = [[walking_distance(aisles, a, b) for b in spots] for a in spots]
-    best: dict[tuple[int, int], float] = {(1 << i, i + 1): distance[0][i + 1]
-                                          for i in range(count)}
-    for size in range(2, count + 1):
-        for chosen in combinations(range(count), size):
-            mask = sum(1 << i for i in chosen)
-            for last in chosen:
-                before = mask & ~(1 << last)
-                best[(mask, last + 1)] = min(best[(before, k + 1)] + distance[k + 1][last + 1]
-                                             for k in chosen if k != last)
-    full = (1 << count) - 1
-    return min(best[(full, i + 1)] + distance[i + 1][0] for i in range(count)) if count else 0
+def exact_length(aisles: Aisles, depot: Spot, picks: list[Spot]) -> float:
+    """The exact shortest tour by Held-Karp over the walking distances (O(2^n n^2))."""
+    places = [depot, *sorted(set(picks) - {depot})]
+    distance = [[walking_distance(aisles, a, b) for b in places] for a in places]
+    return tour_length(distance, held_karp(distance))
 
 
 def _percent(longer: float, shortest: float) -> float:
@@ -69,13 +64,47 @@ def measure(picks: int, instances: int, rng: random.Random) -> dict[str, float]:
         s_shape.append(_percent(s_shape_length(aisles, depot, spots), route.length_m))
         largest_gap.append(_percent(largest_gap_length(aisles, depot, spots), route.length_m))
         if picks <= EXACT_UP_TO:
-            gaps.append(_percent(route.length_m, held_karp(aisles, depot, spots)))
+            gaps.append(_percent(route.length_m, exact_length(aisles, depot, spots)))
     times.sort()
     return {"median_ms": 1000 * statistics.median(times),
             "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
             "s_shape_mean": statistics.mean(s_shape), "s_shape_max": max(s_shape),
             "largest_gap_mean": statistics.mean(largest_gap), "largest_gap_max": max(largest_gap),
             "gap_max": max(gaps) if gaps else float("nan"), "exact": len(gaps)}
+
+
+def measure_blocks(picks: int, instances: int, rng: random.Random) -> dict[str, float]:
+    """Layouts of 3-5 cross aisles: the tour's time, and its gap to Held-Karp's optimum where
+    that is computed here (10 picks: beyond the tour's own exact limit, so its local search)."""
+    times, gaps = [], []
+    for _ in range(instances):
+        aisles, depot, spots = _instance(rng, picks)
+        blocks = Blocks(aisles, rng.randint(3, 5))
+        started = time.perf_counter()
+        tour = shortest_tour(blocks, depot, spots)
+        times.append(time.perf_counter() - started)
+        if picks <= EXACT_UP_TO:
+            places = [depot, *sorted(set(spots) - {depot})]
+            distance = [[block_distance(blocks, a, b) for b in places] for a in places]
+            gaps.append(_percent(tour.length_m, tour_length(distance, held_karp(distance))))
+    times.sort()
+    return {"median_ms": 1000 * statistics.median(times),
+            "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
+            "gap_mean": statistics.mean(gaps) if gaps else float("nan"),
+            "gap_max": max(gaps) if gaps else float("nan"),
+            "optimal": sum(gap < 1e-9 for gap in gaps), "exact": len(gaps)}
+
+
+def _blocks_table(instances: int, rng: random.Random) -> None:
+    print("\nseveral blocks (3-5 cross aisles), the same warehouses otherwise\n")
+    header = f"{'picks':>5}  {'median ms':>9}  {'p95 ms':>7}  {'gap to optimum':>34}"
+    print(header + "\n" + "-" * len(header))
+    for picks in PICK_COUNTS:
+        row = measure_blocks(picks, instances, rng)
+        gap = (f"mean {row['gap_mean']:.2f}%, max {row['gap_max']:.2f}%, "
+               f"{row['optimal']:.0f}/{row['exact']:.0f} optimal" if row["exact"]
+               else "not measured")
+        print(f"{picks:>5}  {row['median_ms']:>9.3f}  {row['p95_ms']:>7.3f}  {gap:>34}")
 
 
 def main() -> None:
@@ -98,6 +127,7 @@ def main() -> None:
               f"{row['largest_gap_mean']:>6.1f}% (max {row['largest_gap_max']:>4.1f}%)")
     print("\ngap to optimum: against Held-Karp's exact tour where measured (10 picks); the "
           "longer columns: mean (and worst) extra walking of that route over ours.")
+    _blocks_table(args.instances, rng)
 
 
 if __name__ == "__main__":
