@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ordermill.accounts.service import create_user, session_for_token
+from ordermill.accounts.service import FAILURES_PER_EMAIL, create_user, session_for_token
 from ordermill.db.engine import Database
 from ordermill.inventory import queries as inventory
 from ordermill.inventory.service import set_stock_policy
@@ -137,6 +137,17 @@ def test_a_login_form_without_its_token_is_refused(database: Database,
     response = browser.post("/console/login", data={"email": email, "password": PASSWORD,
                                                     "csrf_token": "guessed"})
     assert response.status_code == 403
+    assert "om_session" not in browser.cookies
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in_for_a_while(database: Database,
+                                                              browser: TestClient) -> None:
+    email = _user(database, "manager")
+    for _ in range(FAILURES_PER_EMAIL):
+        assert _sign_in(browser, email, password="not the password").status_code == 400
+    refused = _sign_in(browser, email)
+    assert refused.status_code == 429
+    assert "too many failed sign-ins: try again in 15 minutes" in refused.text
     assert "om_session" not in browser.cookies
 
 

@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ordermill.accounts.domain import Principal, Role
-from ordermill.accounts.tables import api_key_locations, api_keys, sessions, user_locations, users
+from ordermill.accounts.tables import (
+    api_key_locations,
+    api_keys,
+    sessions,
+    sign_in_failures,
+    user_locations,
+    users,
+)
 from ordermill.channels.tables import channels
 from ordermill.db import raw
 from ordermill.locations.tables import locations
@@ -111,3 +118,26 @@ def session_by_hash(connection: Connection, token_hash: str, now: datetime) -> A
 
 def delete_session(connection: Connection, token_hash: str) -> None:
     connection.execute(sessions.delete().where(sessions.c.token_hash == token_hash))
+
+
+def failures_since(connection: Connection, *, email: str, source: str,
+                   since: datetime) -> tuple[int, int]:
+    """Failed sign-ins since `since`: for this email, and from this source."""
+    def count(condition: Any) -> int:
+        return int(connection.execute(sa.select(sa.func.count()).select_from(sign_in_failures)
+                                      .where(condition, sign_in_failures.c.failed_at > since))
+                   .scalar_one())
+    return (count(sign_in_failures.c.email == email),
+            count(sign_in_failures.c.source == source))
+
+
+def record_failure(connection: Connection, *, email: str, source: str, now: datetime,
+                   forget_before: datetime) -> None:
+    connection.execute(sign_in_failures.delete()
+                       .where(sign_in_failures.c.failed_at <= forget_before))
+    connection.execute(sign_in_failures.insert().values(email=email, source=source,
+                                                        failed_at=now))
+
+
+def clear_failures(connection: Connection, email: str) -> None:
+    connection.execute(sign_in_failures.delete().where(sign_in_failures.c.email == email))

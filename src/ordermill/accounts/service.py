@@ -22,12 +22,22 @@ from ordermill.accounts.key_memory import recent_keys
 from ordermill.db.engine import Database
 from ordermill.db.uow import UnitOfWork
 from ordermill.shared.clock import utcnow
-from ordermill.shared.errors import Conflict, ErrorCollector, NotFound, Unauthenticated
+from ordermill.shared.errors import (
+    Conflict,
+    ErrorCollector,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+)
 from ordermill.shared.events import AuditEntry
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 10
+SIGN_IN_WINDOW = timedelta(minutes=15)
+FAILURES_PER_EMAIL = 5
+FAILURES_PER_SOURCE = 30  # one address may serve a whole office
+_NOBODY = _hasher.hash("no such user")
 
 
 @dataclass(frozen=True)
@@ -144,14 +154,28 @@ def principal_for_key(database: Database, key: str) -> Principal | None:
     return principal
 
 
-def sign_in(uow: UnitOfWork, *, email: str, password: str) -> ConsoleSession:
+def sign_in(uow: UnitOfWork, *, email: str, password: str,
+            source: str = "unknown") -> ConsoleSession:
+    """A console session for the right password. Past too many failures in the window, for
+    this email or from this source (the client's address), nothing is checked until it ends."""
     with uow:
-        row = repository.user_by_email(uow.connection, email.strip().lower())
-        if row is None or not row.active or not _password_matches(row.password_hash, password):
+        email, now = email.strip().lower(), utcnow()
+        for_email, from_source = repository.failures_since(
+            uow.connection, email=email, source=source, since=now - SIGN_IN_WINDOW)
+        if for_email >= FAILURES_PER_EMAIL or from_source >= FAILURES_PER_SOURCE:
+            minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
+            raise TooManyAttempts(f"too many failed sign-ins: try again in {minutes} minutes")
+        row = repository.user_by_email(uow.connection, email)
+        # A missing user costs the same hash check, so timing does not tell who has an account.
+        matches = _password_matches(row.password_hash if row else _NOBODY, password)
+        if row is None or not row.active or not matches:
+            repository.record_failure(uow.connection, email=email, source=source, now=now,
+                                      forget_before=now - SIGN_IN_WINDOW)
+            uow.commit()
             raise Unauthenticated("email or password is wrong")
+        repository.clear_failures(uow.connection, email)
         token = new_session_token()
         csrf_token = new_session_token()
-        now = utcnow()
         repository.insert_session(uow.connection, {
             "token_hash": hash_api_key(token), "user_id": row.id, "csrf_token": csrf_token,
             "created_at": now, "expires_at": now + SESSION_LIFETIME})

@@ -49,3 +49,17 @@ sessions = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
 )
+
+
+# Failed console sign-ins, kept for the throttling window: by whom they claimed to be, and from
+# where (the client's address), so neither one password tried on many people nor many
+# passwords on one person gets far.
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("failed_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_sign_in_failures_email_failed_at", "email", "failed_at"),
+    sa.Index("ix_sign_in_failures_source_failed_at", "source", "failed_at"),
+)

@@ -31,7 +31,7 @@ from ordermill.console.session import (
     unit_of_work,
 )
 from ordermill.db.uow import UnitOfWork
-from ordermill.shared.errors import Unauthenticated
+from ordermill.shared.errors import TooManyAttempts, Unauthenticated
 from ordermill.shared.events import SYSTEM
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -72,10 +72,11 @@ def login(request: Request, email: TextField = "", password: TextField = "",
                           "The login form expired. Reload the login page and try again.")
     try:
         session = sign_in(UnitOfWork(database(request), SYSTEM), email=email,
-                          password=password)
-    except Unauthenticated as error:
+                          password=password,
+                          source=request.client.host if request.client else "unknown")
+    except (Unauthenticated, TooManyAttempts) as error:
         return _login_form(request, local_path(next_path), email=email, error=error.detail,
-                           status_code=400)
+                           status_code=429 if isinstance(error, TooManyAttempts) else 400)
     response = redirect(local_path(next_path))
     response.set_cookie(SESSION_COOKIE, session.token,
                         max_age=int(SESSION_LIFETIME.total_seconds()), path="/",

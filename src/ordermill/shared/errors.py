@@ -90,6 +90,12 @@ class Unauthenticated(OrdermillError):
     title = "Authentication required"
 
 
+class TooManyAttempts(OrdermillError):
+    status = 429
+    slug = "too-many-attempts"
+    title = "Too many attempts"
+
+
 @dataclass
 class ErrorCollector:
     """Gathers every field error of an input before failing, so the caller fixes all at once."""
