@@ -1,0 +1,1 @@
+"""Routing: which location ships what, by rules a channel sets, and why."""
