@@ -191,13 +191,15 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
     uow.record(AuditEntry("order.created", "order", str(new.id), after={
         "number": number, "channel": channel.code, "external_id": order.external_id,
         "total": totals.total}))
+    # Committed before the answer is assembled: the stock rows stay locked no longer than
+    # they must.
+    uow.commit()
     reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for index, location_id, units in plan.allocations:
         reservations[lines[index]["id"]].append({"location": stock.codes[location_id],
                                                  "quantity": units})
     view = order_view(order, channel, {**values, "id": new.id, "customer_id": new.customer_id},
                       lines, reservations)
-    uow.commit()
     return PlacedOrder(view, created=True)
 
 
