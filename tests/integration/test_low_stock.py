@@ -145,3 +145,20 @@ def test_raising_the_reorder_point_past_the_stock_there_is_fires_once(
     set_stock_policy(builders.uow(database), sku="MUG", location="east", reorder_point=15)
 
     assert [_fell(e) for e in _low_events(database)] == [("MUG", "east", 10)]
+
+
+def test_an_orders_reservation_announces_each_level_as_it_became_then_the_order(
+        database: Database) -> None:
+    _shop(database, ["MUG"])
+    with database.reading() as connection:
+        before = connection.execute(sa.select(sa.func.max(outbox.c.id))).scalar_one()
+    _buy(database, "A-1", 7)
+    with database.reading() as connection:
+        written = [(topic, json.loads(payload)) for topic, payload in connection.execute(
+            sa.select(outbox.c.topic, outbox.c.payload).where(outbox.c.id > before)
+            .order_by(outbox.c.id))]
+    level = {"sku": "MUG", "location": "east", "on_hand": 10, "reserved": 7,
+             "safety_stock": 0, "available": 3, "reorder_point": REORDER_POINT}
+    assert [topic for topic, _ in written] == ["inventory.changed", "inventory.low",
+                                               "order.created"]
+    assert written[0][1] == written[1][1] == level

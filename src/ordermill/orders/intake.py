@@ -173,16 +173,16 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
                    for index, location_id, units in plan.allocations]
     needed = sorted((stock.rows[key].id, key, units)
                     for key, units in plan.reservations(demands).items())
-    # The order's rows, then the stock: one round trip on PostgreSQL, the hottest rows
-    # locked last.
+    announced = connection.dialect.name == "postgresql"
     with placed_once(), raw.pipeline(connection):
         inserted = repository.insert_new_order(
             connection, customer_of(order, now), values, lines, allocations,
             uow.actor.label, _timeline(channel, order, totals, plan))
-        reserved = inventory.send_reserve(connection, [(level_id, units)
-                                                       for level_id, _, units in needed])
+        reserved = None if announced else inventory.send_reserve(
+            connection, [(level_id, units) for level_id, _, units in needed])
     new = inserted.value()
-    _publish_reservations(uow, needed, reserved.value(), stock, known)
+    if reserved is not None:
+        _publish_reservations(uow, needed, reserved.value(), stock, known)
     number = order_number(new.id)
     uow.publish(Event("order.created", {
         "order_id": new.id, "number": number, "channel": channel.code,
@@ -191,9 +191,17 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
     uow.record(AuditEntry("order.created", "order", str(new.id), after={
         "number": number, "channel": channel.code, "external_id": order.external_id,
         "total": totals.total}))
-    # Committed before the answer is assembled: the stock rows stay locked no longer than
-    # they must.
-    uow.commit()
+    if announced:
+        # The stock rows are reserved, with their events, in the COMMIT's round trip: locked
+        # only while the server works, never while an answer travels.
+        with inventory.reserved_or_retry(), raw.pipeline(connection):
+            inventory.send_announced_reservations(connection, [
+                inventory.Reservation(level_id, units, known.skus[product_id],
+                                      stock.codes[location_id])
+                for level_id, (product_id, location_id), units in needed])
+            uow.commit()
+    else:
+        uow.commit()
     reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for index, location_id, units in plan.allocations:
         reservations[lines[index]["id"]].append({"location": stock.codes[location_id],
