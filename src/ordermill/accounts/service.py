@@ -143,14 +143,13 @@ def remembered_principal(key: str) -> Principal | None:
 
 
 def principal_for_key(database: Database, key: str) -> Principal | None:
-    """Who holds this key: remembered for a few seconds, else read from the database."""
+    """Who holds this key, read from the database and remembered for a few seconds (see
+    `remembered_principal`)."""
     key_hash = hash_api_key(key)
-    principal = recent_keys.get(key_hash)
-    if principal is None:
-        with database.single_statements() as connection:
-            principal = repository.key_principal(connection, key_hash)
-        if principal is not None:
-            recent_keys.remember(key_hash, principal)
+    with database.single_statements() as connection:
+        principal = repository.key_principal(connection, key_hash)
+    if principal is not None:
+        recent_keys.remember(key_hash, principal)
     return principal
 
 

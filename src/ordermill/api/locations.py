@@ -105,6 +105,11 @@ def list_locations(active: bool | None = None, db: Database = Depends(database),
 @router.get("/{code}")
 def get_location(code: str, db: Database = Depends(database),
                  principal: Principal = Depends(require("locations:read"))) -> dict[str, Any]:
+    return _visible(db, principal, code)
+
+
+def _visible(db: Database, principal: Principal, code: str) -> dict[str, Any]:
+    """The location, or 404 unless it exists and the caller may see it."""
     with db.reading() as connection:
         location = queries.get_location(connection, code)
         row_scope = scope_of(principal)
@@ -124,11 +129,6 @@ def update_location(code: str, body: LocationPatch, request: Request,
     if "address" in changes:
         changes["address"] = body.address.model_dump(exclude_unset=True)  # type: ignore[union-attr]
     return service.update_location(unit_of_work(request, principal), code, changes)
-
-
-def _visible(db: Database, principal: Principal, code: str) -> None:
-    """404 unless the location exists and the caller may see it."""
-    get_location(code, db, principal)
 
 
 @router.put("/{code}/layout")
