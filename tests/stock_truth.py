@@ -13,7 +13,9 @@ from ordermill.catalog.tables import products
 from ordermill.inventory.domain import Level
 from ordermill.inventory.tables import stock_levels
 from ordermill.locations.tables import locations
-from ordermill.orders.tables import allocations, order_lines, orders
+from ordermill.orders.tables import fulfillment_order_lines as allocations
+from ordermill.orders.tables import fulfillment_orders as fulfillment_orders_table
+from ordermill.orders.tables import order_lines, orders
 
 Place = tuple[str, str]  # (sku, location code)
 
@@ -81,3 +83,13 @@ def half_reserved_orders(connection: Connection) -> list[int]:
         if over or (status == "confirmed" and short) or (status == "pending" and not short):
             wrong.append(order_id)
     return wrong
+
+
+def fulfillment_orders(connection: Connection, order_id: int) -> dict[str, tuple[int, str]]:
+    """The order's fulfillment orders: location code -> (id, status)."""
+    rows = connection.execute(
+        sa.select(fulfillment_orders_table.c.id, fulfillment_orders_table.c.status,
+                  locations.c.code)
+        .join(locations, locations.c.id == fulfillment_orders_table.c.location_id)
+        .where(fulfillment_orders_table.c.order_id == order_id))
+    return {r.code: (r.id, r.status) for r in rows}

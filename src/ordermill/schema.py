@@ -12,8 +12,9 @@ from ordermill.fulfillment import tables as fulfillment
 from ordermill.inventory import tables as inventory
 from ordermill.locations import tables as locations
 from ordermill.orders import tables as orders
+from ordermill.routing import tables as routing
 
 FEATURE_TABLES = (accounts, audit, catalog, channels, customers, fulfillment, idempotency,
-                  inventory, locations, orders, outbox)
+                  inventory, locations, orders, outbox, routing)
 
 __all__ = ["FEATURE_TABLES", "metadata"]

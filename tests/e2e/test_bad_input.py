@@ -22,8 +22,8 @@ from tests import builders
 WATCHED_TABLES = (
     "products", "kit_components", "locations", "channels", "channel_locations",
     "channel_sku_buffers", "customers", "customer_addresses", "orders", "order_lines",
-    "allocations", "order_holds", "order_events", "stock_levels", "stock_ledger", "outbox",
-    "audit_log",
+    "fulfillment_orders", "fulfillment_order_lines", "order_holds", "order_events",
+    "stock_levels", "stock_ledger", "outbox", "audit_log",
 )
 
 

@@ -34,7 +34,8 @@ def test_a_location_is_created_and_read_back_by_its_code(admin: TestClient) -> N
         "code": "east", "name": "East warehouse", "kind": "warehouse",
         "address": {**ADDRESS, "company": None, "line2": None, "region": None, "phone": None},
         "latitude": 40.7357, "longitude": -74.1724, "ships": True, "pickup": True,
-        "priority": 10, "active": True}
+        "priority": 10, "active": True, "notification_email": None, "daily_order_limit": None,
+        "cutoff_time": None, "timezone": "UTC", "ships_to": None, "shipping_rates": None}
     assert admin.get(f"{LOCATIONS}/east").json() == created
 
 

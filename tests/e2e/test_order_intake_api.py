@@ -27,7 +27,11 @@ def test_an_order_is_created_with_its_reservation_and_totals(database: Database,
     assert order["fulfillment_status"] == "allocated"
     assert order["totals"] == {"subtotal": 2000, "discount": 0, "tax": 0, "shipping": 0,
                                "total": 2000}
-    assert order["lines"][0]["reservations"] == [{"location": "east", "quantity": 2}]
+    [queued] = admin.get("/api/v1/fulfillment-orders", params={"location": "east"}).json()[
+        "items"]
+    assert order["lines"][0]["reservations"] == [
+        {"location": "east", "quantity": 2, "fulfillment_order_id": queued["id"]}]
+    assert (queued["order_id"], queued["status"], queued["units"]) == (order["id"], "open", 2)
     level = admin.get("/api/v1/inventory", params={"sku": "MUG"}).json()["items"][0]
     assert (level["on_hand"], level["reserved"], level["available"]) == (5, 2, 3)
 

@@ -40,6 +40,16 @@ def _reserved(database: Database) -> dict[tuple[str, str], int]:
     return reserved
 
 
+def _held(database: Database, order: dict[str, Any], location: str, units: int
+          ) -> dict[str, Any]:
+    """A reservation as the order shows it: units at a location, in that location's
+    fulfillment order."""
+    with database.reading() as connection:
+        fulfillment_order_id, _ = stock_truth.fulfillment_orders(connection,
+                                                                 order["id"])[location]
+    return {"location": location, "quantity": units, "fulfillment_order_id": fulfillment_order_id}
+
+
 def _timeline(client: TestClient, order_id: int) -> list[str]:
     return [event["type"] for event in client.get(f"{ORDERS}/{order_id}/events").json()["items"]]
 
@@ -64,7 +74,7 @@ def test_a_location_that_has_every_line_ships_the_whole_order(database: Database
     order = _place(admin, {"MUG": 1, "LID": 1})
 
     assert [line["reservations"] for line in order["lines"]] == [
-        [{"location": "west", "quantity": 1}], [{"location": "west", "quantity": 1}]]
+        [_held(database, order, "west", 1)], [_held(database, order, "west", 1)]]
     assert _reserved(database) == {("MUG", "west"): 1, ("LID", "west"): 1}
 
 
@@ -76,8 +86,8 @@ def test_without_one_location_for_everything_the_order_is_split_by_priority(
 
     order = _place(admin, {"MUG": 4})
 
-    assert order["lines"][0]["reservations"] == [{"location": "east", "quantity": 2},
-                                                 {"location": "west", "quantity": 2}]
+    assert order["lines"][0]["reservations"] == [_held(database, order, "east", 2),
+                                                 _held(database, order, "west", 2)]
     assert (order["status"], order["fulfillment_status"]) == ("confirmed", "allocated")
     assert _reserved(database) == {("MUG", "east"): 2, ("MUG", "west"): 2}
 
@@ -89,7 +99,7 @@ def test_a_kit_reserves_its_components(database: Database, admin: TestClient) ->
 
     order = _place(admin, {"SET": 2})
 
-    assert order["lines"][0]["reservations"] == [{"location": "east", "quantity": 2}]
+    assert order["lines"][0]["reservations"] == [_held(database, order, "east", 2)]
     assert _reserved(database) == {("MUG", "east"): 4, ("LID", "east"): 2}
 
 
@@ -198,7 +208,7 @@ def test_cancelling_part_of_a_line_releases_only_those_units(database: Database,
 
     changed = response.json()
     assert (changed["status"], changed["lines"][0]["cancelled_quantity"]) == ("confirmed", 3)
-    assert changed["lines"][0]["reservations"] == [{"location": "east", "quantity": 1}]
+    assert changed["lines"][0]["reservations"] == [_held(database, order, "east", 1)]
     assert _reserved(database) == {("MUG", "east"): 1}
     assert _timeline(admin, order["id"])[-1] == "order.lines_cancelled"
 

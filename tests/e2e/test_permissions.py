@@ -90,6 +90,12 @@ NEEDS = {
     "POST /orders/{order_id}/cancel": "orders:write",
     "POST /orders/{order_id}/holds": "orders:write",
     "POST /orders/{order_id}/holds/{hold_id}/release": "orders:write",
+    "GET /orders/{order_id}/routing": "orders:read",
+    "GET /channels/{code}/routing-rules": "routing:read",
+    "PUT /channels/{code}/routing-rules": "routing:write",
+    "GET /fulfillment-orders": "fulfillment:read",
+    "GET /fulfillment-orders/{fulfillment_order_id}": "fulfillment:read",
+    "POST /fulfillment-orders/{fulfillment_order_id}/reject": "fulfillment:write",
     "GET /audit-log": "audit:read",
 }
 

@@ -8,7 +8,7 @@ from ordermill.db.engine import Database
 from ordermill.inventory.queries import ledger_mismatches, list_levels
 from ordermill.orders.intake import place_order
 from ordermill.orders.queries import get_order, order_timeline
-from ordermill.orders.tables import allocations
+from ordermill.orders.tables import fulfillment_order_lines as allocations
 from ordermill.worker.relay import Relay
 from tests import builders
 

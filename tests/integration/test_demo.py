@@ -26,7 +26,8 @@ from ordermill.inventory.queries import ledger_mismatches
 from ordermill.inventory.tables import stock_ledger, stock_levels
 from ordermill.locations.tables import locations
 from ordermill.orders.domain import OrderInput
-from ordermill.orders.tables import allocations, order_lines, orders
+from ordermill.orders.tables import fulfillment_order_lines as allocations
+from ordermill.orders.tables import order_lines, orders
 from ordermill.shared.clock import as_utc
 from ordermill.worker.relay import Relay
 

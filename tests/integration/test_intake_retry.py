@@ -13,7 +13,7 @@ from ordermill.inventory.domain import Level
 from ordermill.inventory.tables import stock_levels
 from ordermill.orders import intake_store
 from ordermill.orders.intake import place_order
-from tests import builders
+from tests import builders, stock_truth
 
 
 def test_units_gone_since_the_read_are_found_at_commit_and_the_order_is_placed_afresh(
@@ -40,11 +40,19 @@ def test_units_gone_since_the_read_are_found_at_commit_and_the_order_is_placed_a
 
     assert len(reads) == 2
     assert placed.order["status"] == "pending"
-    assert placed.order["lines"][0]["reservations"] == [{"location": "east", "quantity": 2}]
+    assert placed.order["lines"][0]["reservations"] == [
+        {"location": "east", "quantity": 2, "fulfillment_order_id": _fulfillment_order(
+            database, placed.order["id"], "east")}]
     with database.reading() as connection:
         assert connection.execute(sa.select(stock_levels.c.on_hand, stock_levels.c.reserved)
                                   ).all() == [(2, 2)]
         topics = connection.execute(sa.select(outbox.c.topic).order_by(outbox.c.id)
                                     ).scalars().all()
-    assert topics[-3:] == ["inventory.changed", "inventory.low", "order.created"]
+    assert topics[-4:] == ["inventory.changed", "inventory.low", "order.created",
+                           "fulfillment_order.created"]
     assert topics.count("order.created") == 1
+
+
+def _fulfillment_order(database: Database, order_id: int, location: str) -> int:
+    with database.reading() as connection:
+        return stock_truth.fulfillment_orders(connection, order_id)[location][0]

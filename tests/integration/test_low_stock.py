@@ -160,5 +160,5 @@ def test_an_orders_reservation_announces_each_level_as_it_became_then_the_order(
     level = {"sku": "MUG", "location": "east", "on_hand": 10, "reserved": 7,
              "safety_stock": 0, "available": 3, "reorder_point": REORDER_POINT}
     assert [topic for topic, _ in written] == ["inventory.changed", "inventory.low",
-                                               "order.created"]
+                                               "order.created", "fulfillment_order.created"]
     assert written[0][1] == written[1][1] == level

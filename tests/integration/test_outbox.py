@@ -139,8 +139,9 @@ def test_events_of_attempts_that_lost_a_race_and_were_retried_never_appear(
     assert all(isinstance(o, PlacedOrder | InsufficientStock) for o in outcomes)
     events = [row for row in _rows(database) if row.id not in set_up]
     # Four reservations, each one event; the last takes available to the reorder point, 0.
-    assert Counter(row.topic for row in events) == {"inventory.changed": 4,
-                                                    "order.created": 4, "inventory.low": 1}
+    assert Counter(row.topic for row in events) == {
+        "inventory.changed": 4, "order.created": 4, "inventory.low": 1,
+        "fulfillment_order.created": 4}
     created = {json.loads(row.payload)["order_id"] for row in events
                if row.topic == "order.created"}
     assert created == {p.order["id"] for p in placed}

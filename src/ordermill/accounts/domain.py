@@ -22,18 +22,19 @@ class Role(StrEnum):
 
 READ = frozenset({
     "products:read", "locations:read", "inventory:read", "channels:read", "orders:read",
-    "customers:read",
+    "customers:read", "fulfillment:read", "routing:read",
 })
 ALL = READ | {
     "products:write", "locations:write", "inventory:write", "channels:write", "orders:write",
-    "orders:create", "audit:read", "accounts:write",
+    "orders:create", "audit:read", "accounts:write", "fulfillment:write", "routing:write",
 }
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(ALL),
     Role.MANAGER: frozenset(ALL - {"accounts:write"}),
     Role.WAREHOUSE: frozenset({"products:read", "locations:read", "inventory:read",
-                               "inventory:write", "orders:read"}),
+                               "inventory:write", "orders:read", "fulfillment:read",
+                               "fulfillment:write"}),
     Role.SUPPORT: frozenset(READ | {"orders:write"}),
     Role.FINANCE: frozenset(READ | {"audit:read"}),
     Role.ANALYST: frozenset(READ | {"audit:read"}),

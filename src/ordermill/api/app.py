@@ -5,7 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ordermill import __version__
-from ordermill.api import audit, channels, customers, errors, inventory, locations, orders, products
+from ordermill.api import (
+    audit,
+    channels,
+    customers,
+    errors,
+    fulfillment_orders,
+    inventory,
+    locations,
+    orders,
+    products,
+    routing,
+)
 from ordermill.api.middleware import RequestGuard
 from ordermill.db.engine import Database
 
@@ -19,7 +30,8 @@ def create_app(database: Database) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/docs", redoc_url=None)
     app.state.database = database
     errors.install(app)
-    for feature in (products, locations, inventory, channels, customers, orders, audit):
+    for feature in (products, locations, inventory, channels, customers, orders,
+                    fulfillment_orders, routing, audit):
         app.include_router(feature.router, prefix="/api/v1")
     app.add_middleware(RequestGuard, database=database)
     return app

@@ -16,13 +16,26 @@ from ordermill.fulfillment import service as floor
 from ordermill.fulfillment.domain import MAX_AISLES, MAX_BINS, MAX_METRES, BinFacts, LayoutFacts
 from ordermill.fulfillment.warehouse import Spot
 from ordermill.locations import queries, service
-from ordermill.locations.domain import LocationFacts
+from ordermill.locations.domain import MAX_RATE, LocationFacts, shipping_rates
 from ordermill.shared.errors import NotFound
 
 router = APIRouter(prefix="/locations", tags=["locations"])
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Priority = Annotated[int, Field(ge=0, le=1_000_000, description="lower is preferred")]
+
+
+Rate = Annotated[int, Field(ge=0, le=MAX_RATE)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
+class ShippingRatesIn(Strict):
+    """One parcel's estimated cost from this location, in minor units."""
+
+    domestic: Rate
+    international: Rate
+    per_kg: Rate = 0
+    countries: Annotated[dict[Country, Rate], Field(max_length=300)] = {}
 
 
 class LocationIn(Strict):
@@ -36,6 +49,13 @@ class LocationIn(Strict):
     pickup: bool = False
     priority: Priority = 100
     active: bool = True
+    notification_email: Annotated[str, Field(max_length=254)] | None = None
+    daily_order_limit: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    cutoff_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                                      description="local HH:MM")] | None = None
+    timezone: Annotated[str, Field(max_length=64)] = "UTC"
+    ships_to: Annotated[list[Country], Field(max_length=300)] | None = None
+    shipping_rates: ShippingRatesIn | None = None
 
 
 class LocationPatch(Strict):
@@ -48,6 +68,13 @@ class LocationPatch(Strict):
     pickup: bool | None = None
     priority: Priority | None = None
     active: bool | None = None
+    notification_email: Annotated[str, Field(max_length=254)] | None = None
+    daily_order_limit: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    cutoff_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                                      description="local HH:MM")] | None = None
+    timezone: Annotated[str, Field(max_length=64)] | None = None
+    ships_to: Annotated[list[Country], Field(max_length=300)] | None = None
+    shipping_rates: ShippingRatesIn | None = None
 
 
 AisleNumber = Annotated[int, Field(ge=0, lt=MAX_AISLES)]
@@ -87,8 +114,9 @@ class LayoutIn(Strict):
 @router.post("", status_code=201)
 def create_location(body: LocationIn, request: Request, response: Response,
                     principal: Principal = Depends(require("locations:write"))) -> dict[str, Any]:
-    facts = LocationFacts(**body.model_dump(exclude={"address"}),
-                          address=body.address.to_domain())
+    facts = LocationFacts(**body.model_dump(exclude={"address", "shipping_rates"}),
+                          address=body.address.to_domain(),
+                          shipping_rates=shipping_rates(body.model_dump()["shipping_rates"]))
     location = service.create_location(unit_of_work(request, principal), facts)
     response.headers["Location"] = f"/api/v1/locations/{location['code']}"
     return location
@@ -125,7 +153,9 @@ def _visible(db: Database, principal: Principal, code: str) -> dict[str, Any]:
 @router.patch("/{code}")
 def update_location(code: str, body: LocationPatch, request: Request,
                     principal: Principal = Depends(require("locations:write"))) -> dict[str, Any]:
-    changes = patch_changes(body, frozenset({"latitude", "longitude"}))
+    changes = patch_changes(body, frozenset({
+        "latitude", "longitude", "notification_email", "daily_order_limit", "cutoff_time",
+        "ships_to", "shipping_rates"}))
     if "address" in changes:
         changes["address"] = body.address.model_dump(exclude_unset=True)  # type: ignore[union-attr]
     return service.update_location(unit_of_work(request, principal), code, changes)

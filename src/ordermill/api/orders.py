@@ -15,8 +15,9 @@ from ordermill.api.auth import database, require, scope_of, unit_of_work
 from ordermill.api.schemas import AddressIn, Amount, Code, Sku, Strict
 from ordermill.db.engine import Database
 from ordermill.orders import queries, service
-from ordermill.orders.domain import LineInput, OrderInput, parse_order_number
+from ordermill.orders.domain import LineInput, OrderInput, Priority, parse_order_number
 from ordermill.orders.intake import place_order
+from ordermill.routing.queries import order_routing
 from ordermill.shared.errors import NotFound
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -55,6 +56,9 @@ class OrderIn(Strict):
     # Lax for this field only: JSON has no datetime type, so strict mode would refuse every
     # RFC 3339 string; an offset is required so no one's local time is mistaken for UTC.
     placed_at: Annotated[AwareDatetime, Field(strict=False)] | None = None
+    priority: Literal["urgent", "high", "normal", "low"] = "normal"
+    ship_by: Annotated[AwareDatetime, Field(
+        strict=False, description="promised; else each location's next cut-off")] | None = None
 
     def to_domain(self) -> OrderInput:
         return OrderInput(
@@ -66,7 +70,8 @@ class OrderIn(Strict):
             billing_address=self.billing_address.to_domain() if self.billing_address else None,
             shipping_price=self.shipping_price, payment_status=self.payment_status,
             payment_terms=self.payment_terms, notes=self.notes, tags=self.tags,
-            expected_total=self.total, placed_at=self.placed_at)
+            expected_total=self.total, placed_at=self.placed_at,
+            priority=Priority[self.priority.upper()], ship_by=self.ship_by)
 
 
 class LineCancellationIn(Strict):
@@ -177,3 +182,13 @@ def release_hold(order_id: Id, hold_id: Id, request: Request,
                  principal: Principal = Depends(require("orders:write"))) -> dict[str, Any]:
     return service.release_hold(unit_of_work(request, principal), order_id=order_id,
                                 hold_id=hold_id, channel_id=principal.channel_id)
+
+
+@router.get("/{order_id}/routing")
+def get_routing(order_id: Id, db: Database = Depends(database),
+                principal: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
+    """Every routing decision for the order: the locations weighed, their score per
+    criterion, the winners and why."""
+    _visible(db, principal, order_id)
+    with db.reading() as connection:
+        return order_routing(connection, order_id)

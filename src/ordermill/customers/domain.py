@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from ordermill.shared.address import Address
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
 _GMAIL = ("gmail.com", "googlemail.com")
-
-
-def is_email(value: str) -> bool:
-    return bool(EMAIL_PATTERN.match(value.strip()))
 
 
 def normalise_email(email: str) -> str:

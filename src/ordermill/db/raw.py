@@ -63,11 +63,13 @@ class RawRows:
 class RawChain:
     """Multi-row statements sent as one, for PostgreSQL (SQLite has no INSERT inside WITH):
     every part but the last becomes a data-modifying CTE named after it (`WITH audit AS
-    (INSERT ...) INSERT ...`), or every part does and `result` is the final query. A part may
-    read an earlier one's RETURNING rows by its name; a part given no rows is left out. Each
-    mix of row counts is rendered once."""
+    (INSERT ...) INSERT ...`), or every part does and `result` is the final query (or a
+    function of the names of the parts present). A part may read an earlier one's RETURNING
+    rows by its name; a part given no rows is left out. Each mix of row counts is rendered
+    once."""
 
-    def __init__(self, parts: Mapping[str, RawRows], result: str = "") -> None:
+    def __init__(self, parts: Mapping[str, RawRows],
+                 result: str | Callable[[frozenset[str]], str] = "") -> None:
         self.parts, self.result = dict(parts), result
         self._sized: dict[tuple[int, ...], RawStatement] = {}
 
@@ -76,8 +78,9 @@ class RawChain:
             present = [(name, rows.rendered(count, f"{name}_"))
                        for (name, rows), count in zip(self.parts.items(), counts, strict=True)
                        if count]
-            ctes, main = (present, self.result) if self.result else (present[:-1],
-                                                                     present[-1][1])
+            result = (self.result(frozenset(name for name, _ in present))
+                      if callable(self.result) else self.result)
+            ctes, main = (present, result) if result else (present[:-1], present[-1][1])
             named = ", ".join(f"{name} AS ({sql})" for name, sql in ctes)
             self._sized[counts] = RawStatement(f"WITH {named} {main}" if named else main)
         return self._sized[counts]

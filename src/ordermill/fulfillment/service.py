@@ -1,7 +1,9 @@
-"""Use cases of the warehouse floor. One transaction each."""
+"""Use cases of the warehouse floor: layouts, and a location rejecting its work. One
+transaction each."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from ordermill.catalog.repository import products_by_sku
@@ -9,9 +11,14 @@ from ordermill.db.uow import UnitOfWork
 from ordermill.fulfillment import repository
 from ordermill.fulfillment.domain import LayoutFacts, validate_layout
 from ordermill.fulfillment.queries import get_layout
-from ordermill.locations.repository import location_by_code
+from ordermill.fulfillment.rerouting import GivenBack, reroute
+from ordermill.fulfillment.work_queue import get_fulfillment_order
+from ordermill.inventory import reservations
+from ordermill.locations.repository import codes_by_id, location_by_code
+from ordermill.orders import repository as orders
+from ordermill.orders.domain import FULFILLMENT_TRANSITIONS, FulfillmentStatus
 from ordermill.shared.clock import utcnow
-from ordermill.shared.errors import ErrorCollector, NotFound
+from ordermill.shared.errors import ErrorCollector, NotFound, ValidationFailed
 from ordermill.shared.events import AuditEntry, Event
 
 
@@ -51,3 +58,62 @@ def _summary(layout: dict[str, Any] | None) -> dict[str, Any] | None:
     if layout is None:
         return None
     return {**{k: v for k, v in layout.items() if k != "bins"}, "bins": len(layout["bins"])}
+
+
+def reject_fulfillment_order(uow: UnitOfWork, fulfillment_order_id: int, reason: str,
+                             location_scope: frozenset[int] | None = None) -> dict[str, Any]:
+    """The location will not ship it: its units go back to stock there and the order is routed
+    again without that location; the rejection counts against the location's record."""
+    with uow:
+        reason = reason.strip()
+        if not 1 <= len(reason) <= 500:
+            raise ValidationFailed.on("reason", "say why, in 1-500 characters")
+        order, row = _locked(uow, fulfillment_order_id, location_scope)
+        FULFILLMENT_TRANSITIONS.apply("reject", row.status)
+        given = _give_back(uow, row, "rejected_quantity")
+        now = utcnow()
+        orders.update_fulfillment_orders(uow.connection, [row.id], {
+            "status": str(FulfillmentStatus.REJECTED), "rejection_reason": reason,
+            "updated_at": now})
+        location = codes_by_id(uow.connection, [row.location_id])[row.location_id]
+        rejected = {"fulfillment_order_id": row.id, "order_id": order.id,
+                    "location": location, "reason": reason}
+        uow.publish(Event("fulfillment_order.rejected", rejected))
+        outcome = reroute(uow, order, given, "rejected")
+        orders.append_events(uow.connection, order.id, uow.actor.label, now, [
+            ("fulfillment_order.rejected", rejected), ("order.rerouted", outcome)])
+        uow.record(AuditEntry("fulfillment_order.rejected", "fulfillment_order", str(row.id),
+                              before={"status": row.status}, after={**rejected, **outcome}))
+        view = get_fulfillment_order(uow.connection, row.id)
+        uow.commit()
+        assert view is not None
+        return view
+
+
+def _locked(uow: UnitOfWork, fulfillment_order_id: int,
+            location_scope: frozenset[int] | None) -> tuple[Any, Any]:
+    """The order, then its fulfillment order, locked in that order (as cancellations take
+    them), or 404 unless it exists and the caller may see its location."""
+    found = orders.fulfillment_order(uow.connection, fulfillment_order_id)
+    if found is None or (location_scope is not None and found.location_id not in location_scope):
+        raise NotFound(f"fulfillment order {fulfillment_order_id} not found")
+    order = orders.lock_order(uow.connection, found.order_id)
+    return order, orders.lock_fulfillment_order(uow.connection, fulfillment_order_id)
+
+
+def _give_back(uow: UnitOfWork, row: Any, counter: str) -> list[GivenBack]:
+    """Every unit the fulfillment order holds leaves it (into `counter`) and its stock is
+    released at the location."""
+    lines = {line.id: line for line in orders.lines_of(uow.connection, row.order_id)}
+    to_release: dict[tuple[int, int], int] = defaultdict(int)
+    given: dict[int, int] = defaultdict(int)
+    for line in orders.fulfillment_order_lines_of(uow.connection, row.id):
+        if line.quantity == 0:
+            continue
+        orders.change_fulfillment_order_line(uow.connection, line.id, quantity=-line.quantity,
+                                             **{counter: line.quantity})
+        given[line.order_line_id] += line.quantity
+        for product_id, per_unit in lines[line.order_line_id].parts:
+            to_release[(product_id, row.location_id)] += line.quantity * per_unit
+    reservations.release_reserved(uow.connection, uow, to_release)
+    return [GivenBack(line_id, units) for line_id, units in given.items()]

@@ -17,6 +17,10 @@ def location_view(row: Any) -> dict[str, Any]:
         "code": row.code, "name": row.name, "kind": row.kind, "address": row.address,
         "latitude": row.latitude, "longitude": row.longitude, "ships": row.ships,
         "pickup": row.pickup, "priority": row.priority, "active": row.active,
+        "notification_email": row.notification_email,
+        "daily_order_limit": row.daily_order_limit, "cutoff_time": row.cutoff_time,
+        "timezone": row.timezone, "ships_to": row.ships_to,
+        "shipping_rates": row.shipping_rates,
         "created_at": rfc3339(row.created_at), "updated_at": rfc3339(row.updated_at),
     }
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from ordermill.db.uow import UnitOfWork
 from ordermill.locations import repository
-from ordermill.locations.domain import LocationFacts, validate_location
+from ordermill.locations.domain import LocationFacts, shipping_rates, validate_location
 from ordermill.locations.queries import get_location
 from ordermill.shared.address import Address
 from ordermill.shared.clock import utcnow
@@ -17,7 +17,8 @@ from ordermill.shared.errors import Conflict, ErrorCollector, NotFound, Validati
 from ordermill.shared.events import AuditEntry, Event
 
 _FIELDS = ("name", "kind", "address", "latitude", "longitude", "ships", "pickup", "priority",
-           "active")
+           "active", "notification_email", "daily_order_limit", "cutoff_time", "timezone",
+           "ships_to", "shipping_rates")
 
 
 def _values(facts: LocationFacts) -> dict[str, Any]:
@@ -25,6 +26,8 @@ def _values(facts: LocationFacts) -> dict[str, Any]:
     values["address"] = facts.address.as_dict()
     values["country"] = facts.address.country
     values["kind"] = str(facts.kind)
+    values["shipping_rates"] = None if facts.shipping_rates is None else asdict(
+        facts.shipping_rates)
     return values
 
 
@@ -59,11 +62,14 @@ def update_location(uow: UnitOfWork, code: str, changes: dict[str, Any]) -> dict
             raise ValidationFailed.on(sorted(unknown)[0], "not a location field")
         before = get_location(uow.connection, code)
         current = LocationFacts(code=code, **{k: getattr(row, k) for k in _FIELDS
-                                             if k != "address"},
-                                address=Address(**row.address))
+                                             if k not in ("address", "shipping_rates")},
+                                address=Address(**row.address),
+                                shipping_rates=shipping_rates(row.shipping_rates))
         updates = {k: v for k, v in changes.items() if k != "code"}
         if "address" in updates:
             updates["address"] = Address(**{**row.address, **updates["address"]})
+        if "shipping_rates" in updates:
+            updates["shipping_rates"] = shipping_rates(updates["shipping_rates"])
         facts = replace(current, **updates)
         errors = ErrorCollector()
         validate_location(facts, errors)

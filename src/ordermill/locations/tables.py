@@ -20,6 +20,12 @@ locations = sa.Table(
     sa.Column("pickup", sa.Boolean, nullable=False),
     sa.Column("priority", sa.Integer, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("notification_email", sa.String(254)),
+    sa.Column("daily_order_limit", sa.Integer),
+    sa.Column("cutoff_time", sa.String(5)),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
+    sa.Column("ships_to", sa.JSON),
+    sa.Column("shipping_rates", sa.JSON),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )

@@ -1,13 +1,15 @@
-"""Rules for orders: statuses and their transitions, validation, totals, fulfillment status."""
+"""Rules for orders: statuses and their transitions, validation, totals, fulfillment status;
+and for their fulfillment orders: statuses, priorities, promised ship-by."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
+from datetime import UTC, datetime, time, timedelta
+from enum import IntEnum, StrEnum
+from zoneinfo import ZoneInfo
 
-from ordermill.customers.domain import is_email
 from ordermill.shared.address import Address, validate_address
+from ordermill.shared.email import is_email
 from ordermill.shared.errors import ErrorCollector
 from ordermill.shared.money import MAX_AMOUNT, is_currency
 from ordermill.shared.transitions import TransitionTable
@@ -51,12 +53,72 @@ _OPEN = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.IN_FULFILLMENT)
 ORDER_TRANSITIONS = TransitionTable.of("order", [
     # action          may start from                                  leads to
     ("confirm",       [OrderStatus.PENDING],                          OrderStatus.CONFIRMED),
+    ("backorder",     [OrderStatus.CONFIRMED, OrderStatus.IN_FULFILLMENT], OrderStatus.PENDING),
     ("hold",          [*_OPEN, OrderStatus.ON_HOLD],                  OrderStatus.ON_HOLD),
     ("release hold",  [OrderStatus.ON_HOLD],                          PREVIOUS),
     ("cancel",        [*_OPEN, OrderStatus.ON_HOLD],                  OrderStatus.CANCELLED),
     ("cancel lines",  [*_OPEN, OrderStatus.ON_HOLD],                  None),
     ("import as completed", [OrderStatus.PENDING],                    OrderStatus.COMPLETED),
 ])
+
+
+class FulfillmentStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    PICKED = "picked"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    ON_HOLD = "on_hold"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class Priority(IntEnum):
+    """Lower is more urgent; the work queue sorts by it."""
+
+    URGENT = 1
+    HIGH = 2
+    NORMAL = 3
+    LOW = 4
+
+
+# The statuses in which a location still owes the units: its work queue.
+OPEN_FULFILLMENT = (FulfillmentStatus.OPEN, FulfillmentStatus.IN_PROGRESS, FulfillmentStatus.PICKED,
+          FulfillmentStatus.PACKED, FulfillmentStatus.ON_HOLD)
+_BEFORE_PACKING = (FulfillmentStatus.OPEN, FulfillmentStatus.IN_PROGRESS,
+                   FulfillmentStatus.PICKED)
+
+_S = FulfillmentStatus
+FULFILLMENT_TRANSITIONS = TransitionTable.of("fulfillment order", [
+    # action              may start from                      leads to
+    ("start picking",     [_S.OPEN],                          _S.IN_PROGRESS),
+    ("finish picking",    [_S.IN_PROGRESS],                   _S.PICKED),
+    ("release pick list", [_S.IN_PROGRESS],                   _S.OPEN),
+    ("pack",              _BEFORE_PACKING,                    _S.PACKED),
+    ("ship",              [_S.PACKED],                        _S.SHIPPED),
+    ("hold",              [*_BEFORE_PACKING, _S.PACKED],      _S.ON_HOLD),
+    ("release hold",      [_S.ON_HOLD],                       PREVIOUS),
+    ("reject",            [*_BEFORE_PACKING, _S.ON_HOLD],     _S.REJECTED),
+    ("report short",      [_S.IN_PROGRESS],                   None),
+    ("cancel",            [*OPEN_FULFILLMENT],                          _S.CANCELLED),
+])
+
+HANDLING_TIME = timedelta(days=1)  # promised to ship within, where a location has no cut-off
+
+
+def ship_by(placed_at: datetime, cutoff_time: str | None = None,
+            timezone: str = "UTC") -> datetime:
+    """When a location promises to ship an order placed at `placed_at`: by its next daily
+    carrier cut-off (local "HH:MM"), or within the handling time where it has none."""
+    if cutoff_time is None:
+        return placed_at + HANDLING_TIME
+    zone = ZoneInfo(timezone)
+    local = placed_at.astimezone(zone)
+    hour, minute = (int(part) for part in cutoff_time.split(":"))
+    cutoff = datetime.combine(local.date(), time(hour, minute), zone)
+    if local >= cutoff:
+        cutoff = datetime.combine(local.date() + timedelta(days=1), time(hour, minute), zone)
+    return cutoff.astimezone(UTC)
 
 
 @dataclass
@@ -86,6 +148,8 @@ class OrderInput:
     tags: list[str] = field(default_factory=list)
     expected_total: int | None = None
     placed_at: datetime | None = None
+    priority: int = Priority.NORMAL
+    ship_by: datetime | None = None  # promised; else each location's next cut-off
 
 
 @dataclass(frozen=True)
@@ -134,6 +198,8 @@ def validate_order(order: OrderInput, errors: ErrorCollector) -> None:
         validate_address(order.billing_address, "billing_address", errors)
     if order.payment_status not in INTAKE_PAYMENT_STATUSES:
         errors.add("payment_status", "must be unpaid, authorized or paid")
+    if order.priority not in set(Priority):
+        errors.add("priority", "must be one of " + ", ".join(p.name.lower() for p in Priority))
     if order.notes is not None and len(order.notes) > 5000:
         errors.add("notes", "at most 5000 characters")
     if len(order.tags) > MAX_TAGS or any(not 1 <= len(t) <= 50 for t in order.tags):

@@ -20,8 +20,10 @@ from ordermill.inventory.domain import Level
 from ordermill.inventory.service import StockPlace, publish_stock_change
 from ordermill.locations import repository as locations
 from ordermill.orders import repository
-from ordermill.orders.domain import ORDER_TRANSITIONS, OrderStatus
-from ordermill.orders.tables import allocations, order_lines, orders
+from ordermill.orders.domain import ORDER_TRANSITIONS, FulfillmentStatus, OrderStatus, ship_by
+from ordermill.orders.intake import fulfillment_order_created
+from ordermill.orders.tables import fulfillment_order_lines as allocations
+from ordermill.orders.tables import order_lines, orders
 from ordermill.shared.clock import utcnow
 from ordermill.shared.events import Event, EventBatch
 
@@ -67,6 +69,7 @@ def _backordered_lines(connection: Connection, product_ids: list[int],
     open_units = (order_lines.c.quantity - order_lines.c.cancelled_quantity
                   - order_lines.c.shipped_quantity)
     query = (sa.select(order_lines.c.id, order_lines.c.order_id, order_lines.c.parts,
+                       order_lines.c.sku, orders.c.priority, orders.c.ship_by,
                        (open_units - sa.func.coalesce(allocated.c.units, 0)).label("short"))
              .join(orders, orders.c.id == order_lines.c.order_id)
              .outerjoin(allocated, allocated.c.order_line_id == order_lines.c.id)
@@ -96,19 +99,39 @@ def _allocate_line(connection: Connection, batch: EventBatch, line: Any, locatio
                        level.reorder_point)
         publish_stock_change(batch, StockPlace(product_id, skus[product_id], location.id,
                                                location.code), before, level)
-    repository.insert_allocations(connection, [{
-        "order_id": line.order_id, "order_line_id": line.id, "location_id": location.id,
-        "quantity": units}])
+    fulfillment_order_id = _open_fulfillment_order(connection, batch, line, location, units)
+    repository.insert_fulfillment_order_lines(connection, [{
+        "fulfillment_order_id": fulfillment_order_id, "order_id": line.order_id,
+        "order_line_id": line.id, "location_id": location.id, "quantity": units}])
     repository.append_events(connection, line.order_id, ACTOR, utcnow(), [(
         "order.backorder_allocated", {"line_id": line.id, "location": location.code,
                                       "quantity": units})])
     return True
 
 
+def _open_fulfillment_order(connection: Connection, batch: EventBatch, line: Any,
+                            location: Any, units: int) -> int:
+    """The order's fulfillment order at the location that picking has not started on, or a
+    new one, announced to the location's team."""
+    for row in repository.fulfillment_orders_of(connection, line.order_id):
+        if row.location_id == location.id and row.status == FulfillmentStatus.OPEN:
+            return int(row.id)
+    now = utcnow()
+    values = {"order_id": line.order_id, "location_id": location.id,
+              "status": str(FulfillmentStatus.OPEN), "priority": line.priority,
+              "ship_by": line.ship_by or ship_by(now, location.cutoff_time, location.timezone),
+              "created_at": now, "updated_at": now}
+    [fulfillment_order_id] = repository.insert_fulfillment_orders(connection,
+                                                                  [values]).values()
+    batch.publish(fulfillment_order_created(fulfillment_order_id, line.order_id,
+                                            location.code, values, [(line.sku, units)]))
+    return fulfillment_order_id
+
+
 def _confirm_if_complete(connection: Connection, batch: EventBatch, order_id: int) -> None:
     order = repository.lock_order(connection, order_id)
     allocated: dict[int, int] = {}
-    for allocation in repository.allocations_of(connection, order_id):
+    for allocation in repository.order_lines_held(connection, order_id):
         allocated[allocation.order_line_id] = (allocated.get(allocation.order_line_id, 0)
                                                + allocation.quantity)
     lines = repository.lines_of(connection, order_id)

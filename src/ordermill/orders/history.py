@@ -114,7 +114,8 @@ def _write(uow: UnitOfWork, order: OrderInput, placed_at: datetime, channel: Any
     with placed_once(), raw.pipeline(uow.connection):
         # The customer was first seen when they placed the order, not when it was imported.
         inserted = repository.insert_new_order(
-            uow.connection, customer_of(order, placed_at), values, lines, [], uow.actor.label,
+            uow.connection, customer_of(order, placed_at), values, lines, [], [], [],
+            uow.actor.label,
             [created_entry(channel, order, totals), ("order.completed", {"imported": True})],
             events_at=placed_at)
     new = inserted.value()

@@ -26,18 +26,23 @@ from ordermill.inventory.domain import Level
 from ordermill.inventory.service import StockPlace, publish_stock_change
 from ordermill.orders import intake_store as store
 from ordermill.orders import repository
-from ordermill.orders.allocation import AllocationPlan, LineDemand, choose_locations
+from ordermill.orders.allocation import AllocationPlan, from_route
 from ordermill.orders.domain import (
+    FulfillmentStatus,
     OrderInput,
     OrderStatus,
     Totals,
     line_total,
     order_number,
     order_totals,
+    ship_by,
     validate_order,
 )
+from ordermill.orders.placement import Routed, claim_capacity, decision_row, route_order
 from ordermill.orders.queries import assemble_order, get_order
-from ordermill.shared.clock import utcnow
+from ordermill.routing.domain import Demand
+from ordermill.routing.places import Place
+from ordermill.shared.clock import rfc3339, utcnow
 from ordermill.shared.errors import ErrorCollector, InsufficientStock, Shortage, ValidationFailed
 from ordermill.shared.events import AuditEntry, Event
 
@@ -137,14 +142,15 @@ def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
         errors = ErrorCollector()
         known = check_order(order, found.catalog, errors)
         errors.raise_if_any()
-        demands = [LineDemand(i, line.quantity, known.parts[line.sku])
+        demands = [Demand(i, line.quantity, known.parts[line.sku])
                    for i, line in enumerate(order.lines)]
         stock = _stock(found.stock)
-        plan = choose_locations(demands, stock.locations, {
-            key: row.level.available for key, row in stock.rows.items()})
+        routed = route_order(order, {sku: p.weight_grams for sku, p in known.products.items()},
+                             demands, found, utcnow())
+        plan = from_route(routed.plan, {place.code: place.id for place in found.places})
         if plan.short and channel.shortage_policy == ShortagePolicy.REJECT:
             raise InsufficientStock(_shortages(order, known, plan, stock))
-        return _write(uow, order, channel, known, demands, plan, stock)
+        return _write(uow, order, channel, known, demands, plan, stock, routed)
 
 
 def _shortages(order: OrderInput, known: OrderCatalog, plan: AllocationPlan,
@@ -163,21 +169,29 @@ def _shortages(order: OrderInput, known: OrderCatalog, plan: AllocationPlan,
 
 
 def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: OrderCatalog,
-           demands: list[LineDemand], plan: AllocationPlan, stock: _Stock) -> PlacedOrder:
+           demands: list[Demand], plan: AllocationPlan, stock: _Stock,
+           routed: Routed) -> PlacedOrder:
     connection, now = uow.connection, utcnow()
+    claim_capacity(connection, routed, now)
     totals = order_totals(order.lines, order.shipping_price)
     status = OrderStatus.PENDING if plan.short else OrderStatus.CONFIRMED
     values = order_values(order, channel, status, totals, now)
     lines = line_rows(order, known)
     allocations = [{"line_number": index + 1, "location_id": location_id, "quantity": units}
                    for index, location_id, units in plan.allocations]
+    shippers = list(dict.fromkeys(location_id for _, location_id, _ in plan.allocations))
+    by_id = {place.id: place for place in routed.places}
+    fulfillment_orders = [fulfillment_order_values(order, by_id[location_id],
+                                                   values["placed_at"], now)
+                          for location_id in shippers]
+    decision = decision_row(routed, "placed", {i: i + 1 for i in range(len(order.lines))}, now)
     needed = sorted((stock.rows[key].id, key, units)
                     for key, units in plan.reservations(demands).items())
     announced = connection.dialect.name == "postgresql"
     with placed_once(), raw.pipeline(connection):
         inserted = repository.insert_new_order(
-            connection, customer_of(order, now), values, lines, allocations,
-            uow.actor.label, _timeline(channel, order, totals, plan))
+            connection, customer_of(order, now), values, lines, fulfillment_orders,
+            allocations, [decision], uow.actor.label, _timeline(channel, order, totals, plan))
         reserved = None if announced else inventory.send_reserve(
             connection, [(level_id, units) for level_id, _, units in needed])
     new = inserted.value()
@@ -191,6 +205,12 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
     uow.record(AuditEntry("order.created", "order", str(new.id), after={
         "number": number, "channel": channel.code, "external_id": order.external_id,
         "total": totals.total}))
+    for row in fulfillment_orders:
+        location_id = row["location_id"]
+        uow.publish(fulfillment_order_created(
+            new.fulfillment_order_ids[location_id], new.id, stock.codes[location_id], row,
+            [(lines[index]["sku"], units) for index, shipper, units in plan.allocations
+             if shipper == location_id]))
     if announced:
         # The stock rows are reserved, with their events, in the COMMIT's round trip: locked
         # only while the server works, never while an answer travels.
@@ -204,8 +224,9 @@ def _write(uow: UnitOfWork, order: OrderInput, channel: store.Channel, known: Or
         uow.commit()
     reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for index, location_id, units in plan.allocations:
-        reservations[lines[index]["id"]].append({"location": stock.codes[location_id],
-                                                 "quantity": units})
+        reservations[lines[index]["id"]].append({
+            "location": stock.codes[location_id], "quantity": units,
+            "fulfillment_order_id": new.fulfillment_order_ids[location_id]})
     view = order_view(order, channel, {**values, "id": new.id, "customer_id": new.customer_id},
                       lines, reservations)
     return PlacedOrder(view, created=True)
@@ -235,6 +256,27 @@ def _publish_reservations(uow: UnitOfWork, needed: list[tuple[int, tuple[int, in
         publish_stock_change(uow, place, before, level)
 
 
+def fulfillment_order_values(order: OrderInput, place: Place, placed_at: datetime,
+                             now: datetime) -> dict[str, Any]:
+    """A new order's fulfillment order at one location (its order id comes with the chain),
+    due by the promised date or else by the location's next cut-off."""
+    return {"location_id": place.id, "status": str(FulfillmentStatus.OPEN),
+            "priority": order.priority,
+            "ship_by": order.ship_by or ship_by(placed_at, place.cutoff_time, place.timezone),
+            "created_at": now, "updated_at": now}
+
+
+def fulfillment_order_created(fulfillment_order_id: int, order_id: int, location: str,
+                              values: dict[str, Any],
+                              lines: list[tuple[str, int]]) -> Event:
+    """The event that puts a new fulfillment order in front of its location's team."""
+    return Event("fulfillment_order.created", {
+        "fulfillment_order_id": fulfillment_order_id, "order_id": order_id,
+        "number": order_number(order_id), "location": location,
+        "priority": values["priority"], "ship_by": rfc3339(values["ship_by"]),
+        "lines": [{"sku": sku, "quantity": units} for sku, units in lines]})
+
+
 def customer_of(order: OrderInput, seen_at: datetime) -> customers.CustomerRows:
     """The customer the order names, with its addresses, first or last seen at `seen_at`."""
     addresses = [order.shipping_address] + ([order.billing_address]
@@ -257,7 +299,8 @@ def order_values(order: OrderInput, channel: store.Channel, status: str, totals:
         "billing_address": order.billing_address.as_dict() if order.billing_address else None,
         "subtotal": totals.subtotal, "discount_total": totals.discount,
         "tax_total": totals.tax, "shipping_total": totals.shipping, "total": totals.total,
-        "notes": order.notes, "tags": order.tags, "placed_at": order.placed_at or now,
+        "priority": order.priority, "ship_by": order.ship_by, "notes": order.notes,
+        "tags": order.tags, "placed_at": order.placed_at or now,
         "created_at": now, "updated_at": now,
     }
 

@@ -15,8 +15,9 @@ from ordermill.customers.domain import normalise_email
 from ordermill.customers.tables import customers
 from ordermill.locations.tables import locations
 from ordermill.orders import repository
-from ordermill.orders.domain import LineCounts, fulfillment_status, order_number
-from ordermill.orders.tables import allocations, order_events, order_lines, orders
+from ordermill.orders.domain import LineCounts, Priority, fulfillment_status, order_number
+from ordermill.orders.tables import fulfillment_order_lines as allocations
+from ordermill.orders.tables import order_events, order_lines, orders
 from ordermill.shared.clock import rfc3339
 
 
@@ -54,6 +55,8 @@ def assemble_order(order: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
         "totals": {"subtotal": order["subtotal"], "discount": order["discount_total"],
                    "tax": order["tax_total"], "shipping": order["shipping_total"],
                    "total": order["total"]},
+        "priority": Priority(order["priority"]).name.lower(),
+        "ship_by": rfc3339(order["ship_by"]),
         "notes": order["notes"], "tags": order["tags"],
         "holds": [{"id": h["id"], "reason": h["reason"], "note": h["note"],
                    "placed_by": h["placed_by"], "placed_at": rfc3339(h["placed_at"])}
@@ -79,12 +82,14 @@ def get_order(connection: Connection, order_id: int,
     lines = [dict(r._mapping) for r in repository.lines_of(connection, order_id)]
     reservations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in connection.execute(
-            sa.select(allocations.c.order_line_id, locations.c.code, allocations.c.quantity)
+            sa.select(allocations.c.order_line_id, locations.c.code, allocations.c.quantity,
+                      allocations.c.fulfillment_order_id)
             .join(locations, locations.c.id == allocations.c.location_id)
             .where(allocations.c.order_id == order_id, allocations.c.quantity > 0)
             .order_by(allocations.c.id)):
-        reservations[row.order_line_id].append({"location": row.code,
-                                                "quantity": row.quantity})
+        reservations[row.order_line_id].append({
+            "location": row.code, "quantity": row.quantity,
+            "fulfillment_order_id": row.fulfillment_order_id})
     holds = [dict(h._mapping) for h in repository.active_holds(connection, order_id)]
     return assemble_order(dict(order), lines, reservations, holds, dict(customer),
                           order["channel_code"])

@@ -9,13 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ordermill.catalog import repository as catalog
 from ordermill.db.uow import UnitOfWork
-from ordermill.inventory import repository as inventory
-from ordermill.inventory.domain import Level
-from ordermill.inventory.service import StockPlace, publish_stock_change
-from ordermill.locations.repository import codes_by_id as location_codes
-from ordermill.orders import repository
+from ordermill.inventory import reservations
+from ordermill.orders import fulfillment, repository
 from ordermill.orders.domain import ORDER_TRANSITIONS, PREVIOUS, HoldReason, OrderStatus
 from ordermill.orders.queries import get_order
 from ordermill.shared.clock import utcnow
@@ -68,6 +64,7 @@ def place_hold(uow: UnitOfWork, *, order_id: int, reason: str, note: str | None 
             "order_id": order_id, "reason": reason, "note": note,
             "placed_by": uow.actor.label, "placed_at": utcnow()})
         before_hold = order.status_before_hold or order.status
+        fulfillment.hold_for_order(uow.connection, uow, order_id)
         payload = {"order_id": order_id, "hold_id": hold_id, "reason": reason, "note": note}
         return _finish(uow, order, channel_id, Event("order.held", payload),
                        ("order.held", payload),
@@ -87,6 +84,7 @@ def release_hold(uow: UnitOfWork, *, order_id: int, hold_id: int,
         values: dict[str, Any] = {}
         if len(holds) == 1 and target == PREVIOUS:
             values = {"status": order.status_before_hold, "status_before_hold": None}
+            fulfillment.release_for_order(uow.connection, uow, order_id)
         payload = {"order_id": order_id, "hold_id": hold_id, "reason": hold.reason}
         return _finish(uow, order, channel_id, Event("order.hold_released", payload),
                        ("order.hold_released", payload), values)
@@ -103,7 +101,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int,
         order = _locked_order(uow, order_id, channel_id)
         ORDER_TRANSITIONS.apply("cancel" if lines is None else "cancel lines", order.status)
         order_lines = {line.id: line for line in repository.lines_of(uow.connection, order_id)}
-        allocations = repository.allocations_of(uow.connection, order_id)
+        allocations = repository.order_lines_held(uow.connection, order_id)
         allocated: dict[int, int] = defaultdict(int)
         for allocation in allocations:
             allocated[allocation.order_line_id] += allocation.quantity
@@ -111,6 +109,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int,
         released = _release(uow, order_lines, allocated, allocations, wanted)
         for line_id, units in wanted.items():
             repository.add_cancelled(uow.connection, line_id, units)
+        fulfillment.cancel_emptied(uow.connection, uow, order_id, reason)
         whole = all(_open_units(line) == wanted.get(line.id, 0) for line in order_lines.values())
         cancelled = {order_lines[i].sku: u for i, u in wanted.items()}
         if whole:
@@ -186,26 +185,10 @@ def _release(uow: UnitOfWork, order_lines: dict[int, Any], allocated: dict[int, 
             if from_stock == 0:
                 break
             take = min(from_stock, allocation.quantity)
-            repository.reduce_allocation(uow.connection, allocation.id, take)
+            repository.change_fulfillment_order_line(uow.connection, allocation.id, quantity=-take)
             for product_id, per_unit in line.parts:
                 to_release[(product_id, allocation.location_id)] += take * per_unit
             released_by_sku[line.sku] += take
             from_stock -= take
-    if to_release:
-        _release_stock(uow, to_release)
+    reservations.release_reserved(uow.connection, uow, to_release)
     return dict(released_by_sku)
-
-
-def _release_stock(uow: UnitOfWork, to_release: dict[tuple[int, int], int]) -> None:
-    connection = uow.connection
-    rows = {(r.product_id, r.location_id): r for r in inventory.levels_for(
-        connection, {p for p, _ in to_release}, {loc for _, loc in to_release})}
-    ordered = sorted((rows[key].id, key, units) for key, units in to_release.items())
-    after = inventory.release(connection, [(level_id, units) for level_id, _, units in ordered])
-    skus = catalog.skus_by_id(connection, {p for p, _ in to_release})
-    codes = location_codes(connection, {loc for _, loc in to_release})
-    for (_, (product_id, location_id), units), level in zip(ordered, after, strict=True):
-        before = Level(level.on_hand, level.reserved + units, level.safety_stock,
-                       level.reorder_point)
-        publish_stock_change(uow, StockPlace(product_id, skus[product_id], location_id,
-                                             codes[location_id]), before, level)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ordermill.catalog.domain import kit_units_available
+from ordermill.shared.errors import ErrorCollector
 
 EARTH_RADIUS_KM = 6371.0088
 NEUTRAL = 0.5  # the score of a criterion nothing is known about
@@ -49,6 +50,7 @@ class RuleSet:
                                Rule(Criterion.PRIORITY, 1))
     filters: frozenset[Filter] = frozenset(Filter)
     policy: Policy = Policy.SHIP_COMPLETE
+    split_penalty: int = 500  # minor units an extra shipment costs, for batch optimisation
 
 
 @dataclass(frozen=True)
@@ -187,3 +189,44 @@ def _performance(candidates: Sequence[Candidate]) -> dict[str, float]:
         known = [p for p in parts if p is not None]
         scores[c.location] = sum(known) / len(known) if known else NEUTRAL
     return scores
+
+
+MAX_WEIGHT = 100.0
+MAX_SPLIT_PENALTY = 10_000_000
+
+
+def validate_rules(given: dict[str, object], errors: ErrorCollector) -> RuleSet:
+    """A rule set as the API gives it, checked field by field; the defaults where errors."""
+    policy = given.get("policy", Policy.SHIP_COMPLETE)
+    if policy not in set(Policy):
+        errors.add("policy", "one of " + ", ".join(p.value for p in Policy))
+    rules = given.get("rules")
+    parsed: list[Rule] = []
+    if not isinstance(rules, list) or not 1 <= len(rules) <= len(Criterion):
+        errors.add("rules", f"1 to {len(Criterion)} preferences, in the order they break ties")
+        rules = []
+    for index, rule in enumerate(rules):
+        criterion, weight = (rule.get("criterion"), rule.get("weight", 1.0)) \
+            if isinstance(rule, dict) else (None, None)
+        if criterion not in set(Criterion):
+            errors.add(f"rules.{index}.criterion", "one of " + ", ".join(Criterion))
+        elif any(r.criterion == criterion for r in parsed):
+            errors.add(f"rules.{index}.criterion", f"{criterion} is already in the list")
+        elif isinstance(weight, bool) or not isinstance(weight, int | float) \
+                or not 0 <= weight <= MAX_WEIGHT:
+            errors.add(f"rules.{index}.weight", f"a number from 0 to {MAX_WEIGHT:g}")
+        else:
+            parsed.append(Rule(Criterion(str(criterion)), float(weight)))
+    filters = given.get("filters", [f.value for f in Filter])
+    if not isinstance(filters, list) or any(f not in set(Filter) for f in filters):
+        errors.add("filters", "a list from " + ", ".join(Filter))
+        filters = []
+    penalty = given.get("split_penalty", RuleSet.split_penalty)
+    if isinstance(penalty, bool) or not isinstance(penalty, int) \
+            or not 0 <= penalty <= MAX_SPLIT_PENALTY:
+        errors.add("split_penalty", f"minor units from 0 to {MAX_SPLIT_PENALTY}")
+        penalty = 0
+    if errors.errors:
+        return RuleSet()
+    return RuleSet(tuple(parsed), frozenset(Filter(str(f)) for f in filters),
+                   Policy(str(policy)), int(penalty))

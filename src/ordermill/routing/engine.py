@@ -4,6 +4,7 @@ and place the order's units by the channel's policy. Pure, and explained in word
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ordermill.catalog.domain import kit_units_available
 from ordermill.routing.domain import (
@@ -11,6 +12,7 @@ from ordermill.routing.domain import (
     Considered,
     Demand,
     Destination,
+    Filter,
     Policy,
     RoutePlan,
     RuleSet,
@@ -23,6 +25,13 @@ def route(demands: Sequence[Demand], destination: Destination,
           candidates: Sequence[Candidate], rules: RuleSet) -> RoutePlan:
     """Which location ships how many units of which line; what no one can ship is short."""
     considered, eligible = _consider(demands, destination, candidates, rules)
+    if not eligible and any(c.excluded_by == Filter.CUTOFF for c in considered):
+        # Past every cut-off the order still goes somewhere: it ships after the next one.
+        plan = route(demands, destination, candidates,
+                     replace(rules, filters=rules.filters - {Filter.CUTOFF}))
+        plan.reason = ("every location that could ship is past its carrier cut-off, so the "
+                       f"order waits for the next one; {plan.reason}")
+        return plan
     plan = RoutePlan(considered=considered)
     complete = [c for c in eligible if _ships_all(c, demands)]
     if complete and rules.policy in (Policy.SHIP_COMPLETE, Policy.HOLD_UNTIL_COMPLETE):
@@ -96,8 +105,22 @@ def _take(plan: RoutePlan, free: dict[str, dict[int, int]], demand: Demand, loca
 
 def _fewest_locations(plan: RoutePlan, demands: Sequence[Demand],
                       eligible: Sequence[Candidate]) -> None:
-    """Greedy set cover: the location that can ship most of what is left, best score first
-    among equals, until nothing more can be placed."""
+    """Whichever places more units with fewer shipments: filling each line from the best
+    scored locations first, or a greedy set cover (the location that can ship most of what is
+    left, best score first among equals). On a tie the scores' order wins."""
+    by_score, by_reach = RoutePlan(), RoutePlan()
+    _line_by_line(by_score, demands, eligible)
+    _greedy_cover(by_reach, demands, eligible)
+
+    def cost(option: RoutePlan) -> tuple[int, int]:
+        return sum(option.short.values()), len({loc for _, loc, _ in option.allocations})
+
+    best = by_reach if cost(by_reach) < cost(by_score) else by_score
+    plan.allocations, plan.short = best.allocations, best.short
+
+
+def _greedy_cover(plan: RoutePlan, demands: Sequence[Demand],
+                  eligible: Sequence[Candidate]) -> None:
     free = {c.location: dict(c.free) for c in eligible}
     left = {d.line_index: d.units for d in demands}
     by_line = {d.line_index: d for d in demands}

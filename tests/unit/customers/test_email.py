@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ordermill.customers.domain import is_email, normalise_email
+from ordermill.customers.domain import normalise_email
+from ordermill.shared.email import is_email
 
 
 def test_case_never_distinguishes_people() -> None:

@@ -1,0 +1,55 @@
+"""Routing endpoints: each channel's routing rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import Field
+
+from ordermill.accounts.domain import Principal
+from ordermill.api.auth import database, require, unit_of_work
+from ordermill.api.schemas import Strict
+from ordermill.channels.repository import channel_by_code
+from ordermill.db.engine import Database
+from ordermill.routing import queries, service
+from ordermill.routing.domain import MAX_SPLIT_PENALTY, MAX_WEIGHT
+from ordermill.shared.errors import NotFound
+
+router = APIRouter(prefix="/channels", tags=["routing"])
+CriterionName = Literal["fewest_shipments", "distance", "shipping_cost", "priority",
+                        "performance"]
+FilterName = Literal["ships_to_destination", "has_stock", "capacity", "cutoff"]
+
+
+class RuleIn(Strict):
+    criterion: CriterionName
+    weight: Annotated[float, Field(ge=0, le=MAX_WEIGHT)] = 1.0
+
+
+class RoutingRulesIn(Strict):
+    """Preferences in the order they break ties, the filters a location must pass, and what
+    to do when no one location ships everything."""
+
+    policy: Literal["ship_complete", "allow_splits", "hold_until_complete"] = "ship_complete"
+    rules: Annotated[list[RuleIn], Field(min_length=1, max_length=5)]
+    filters: Annotated[list[FilterName], Field(max_length=4)] = [
+        "ships_to_destination", "has_stock", "capacity", "cutoff"]
+    split_penalty: Annotated[int, Field(ge=0, le=MAX_SPLIT_PENALTY,
+                                        description="minor units per extra shipment")] = 500
+
+
+@router.get("/{code}/routing-rules")
+def get_rules(code: str, db: Database = Depends(database),
+              principal: Principal = Depends(require("routing:read"))) -> dict[str, Any]:
+    with db.reading() as connection:
+        channel = channel_by_code(connection, code)
+        if channel is None:
+            raise NotFound(f"channel {code!r} not found")
+        return queries.rules_view(connection, channel.id, code)
+
+
+@router.put("/{code}/routing-rules")
+def put_rules(code: str, body: RoutingRulesIn, request: Request,
+              principal: Principal = Depends(require("routing:write"))) -> dict[str, Any]:
+    return service.set_routing_rules(unit_of_work(request, principal), code, body.model_dump())
