@@ -54,12 +54,14 @@ def stock(database: Database, sku: str, location_code: str, quantity: int) -> di
 
 
 def order_input(channel_code: str, external_id: str, lines: dict[str, int], *,
-                unit_price: int = 1000, email: str = "ada@example.com") -> OrderInput:
+                unit_price: int = 1000, email: str = "ada@example.com",
+                **fields: Any) -> OrderInput:
+    """An order as a channel sends it; `fields` sets any other OrderInput field."""
     return OrderInput(channel=channel_code, external_id=external_id, currency="USD",
                       email=email, customer_name="Ada Buyer",
                       lines=[LineInput(sku, quantity, unit_price)
                              for sku, quantity in lines.items()],
-                      shipping_address=address())
+                      shipping_address=fields.pop("shipping_address", address()), **fields)
 
 
 def order_body(channel_code: str, external_id: str, lines: dict[str, int], *,

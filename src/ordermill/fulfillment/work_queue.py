@@ -1,5 +1,5 @@
-"""Read side of fulfillment orders: each location's work queue, most urgent first, and one
-fulfillment order with its lines as the warehouse sees it."""
+"""Read side of fulfillment orders: each location's work queue, most urgent first, one
+fulfillment order with its lines as the warehouse sees it, and a location's history."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from sqlalchemy.engine import Connection
 from ordermill.catalog.tables import products
 from ordermill.db.metadata import UtcDateTime
 from ordermill.locations.tables import locations
-from ordermill.orders.domain import OPEN_FULFILLMENT, Priority, order_number
+from ordermill.orders.domain import OPEN_FULFILLMENT, FulfillmentStatus, Priority, order_number
 from ordermill.orders.tables import fulfillment_order_lines, fulfillment_orders, order_lines, orders
+from ordermill.routing.domain import PastFulfillment
 from ordermill.shared.clock import rfc3339, utcnow
 
 # Where no ship-by was promised the order waits behind every promised one.
@@ -111,3 +112,21 @@ def fulfillment_order_line_views(connection: Connection,
              "gtin": r.gtin, "quantity": r.quantity, "picked_quantity": r.picked_quantity,
              "packed_quantity": r.packed_quantity, "short_quantity": r.short_quantity,
              "rejected_quantity": r.rejected_quantity} for r in rows]
+
+
+def location_history(connection: Connection, location_id: int,
+                     since: datetime) -> list[PastFulfillment]:
+    """The location's fulfillment orders since `since`, as its record counts them; cancelled
+    ones say nothing about the location."""
+    line = fulfillment_order_lines.c
+    given_back = (sa.select(sa.func.count()).where(
+        line.fulfillment_order_id == _fo.c.id,
+        sa.or_(line.short_quantity > 0, line.rejected_quantity > 0)).scalar_subquery())
+    rows = connection.execute(
+        sa.select(_fo.c.created_at, _fo.c.ship_by, _fo.c.shipped_at, _fo.c.status,
+                  given_back.label("given_back"))
+        .where(_fo.c.location_id == location_id, _fo.c.created_at >= since,
+               _fo.c.status != FulfillmentStatus.CANCELLED))
+    return [PastFulfillment(row.created_at, row.ship_by, row.shipped_at,
+                            row.status == FulfillmentStatus.REJECTED or row.given_back > 0)
+            for row in rows]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from statistics import median
 
 from ordermill.catalog.domain import kit_units_available
 from ordermill.shared.errors import ErrorCollector
@@ -230,3 +232,28 @@ def validate_rules(given: dict[str, object], errors: ErrorCollector) -> RuleSet:
         return RuleSet()
     return RuleSet(tuple(parsed), frozenset(Filter(str(f)) for f in filters),
                    Policy(str(policy)), int(penalty))
+
+
+@dataclass(frozen=True)
+class PastFulfillment:
+    """One fulfillment order a location had, as its record counts it."""
+
+    created_at: datetime
+    ship_by: datetime | None
+    shipped_at: datetime | None
+    given_back: bool  # rejected, or units reported short when picking
+
+
+def performance_from(history: Sequence[PastFulfillment]) -> Performance:
+    """A location's record: the share of its shipments that left by their ship-by, the median
+    hours from fulfillment order to shipment, and the share it gave back. None where nothing
+    of that kind happened yet."""
+    shipped = [(past, past.shipped_at) for past in history if past.shipped_at is not None]
+    on_time = [shipped_at <= past.ship_by for past, shipped_at in shipped
+               if past.ship_by is not None]
+    hours = [(shipped_at - past.created_at).total_seconds() / 3600 for past, shipped_at in shipped]
+    given_back = [past.given_back for past in history]
+    return Performance(
+        on_time_rate=sum(on_time) / len(on_time) if on_time else None,
+        median_hours_to_ship=median(hours) if hours else None,
+        short_pick_rate=sum(given_back) / len(given_back) if given_back else None)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from ordermill.channels.handlers import refresh_listings
+from ordermill.fulfillment.handlers import mail_new_fulfillment_order, refresh_location_record
 from ordermill.inventory.handlers import raise_low_stock_alert
 from ordermill.orders.handlers import allocate_backorders
 
@@ -17,4 +18,6 @@ HANDLERS: Mapping[str, Sequence[Handler]] = {
     # Backorders first, so the listings published next already count what they took.
     "inventory.changed": (allocate_backorders, refresh_listings),
     "inventory.low": (raise_low_stock_alert,),
+    "fulfillment_order.created": (mail_new_fulfillment_order,),
+    "fulfillment_order.rejected": (refresh_location_record,),
 }
