@@ -14,6 +14,8 @@ from ordermill.api import (
     inventory,
     locations,
     orders,
+    packing,
+    pick_lists,
     products,
     routing,
 )
@@ -31,7 +33,7 @@ def create_app(database: Database) -> FastAPI:
     app.state.database = database
     errors.install(app)
     for feature in (products, locations, inventory, channels, customers, orders,
-                    fulfillment_orders, routing, audit):
+                    fulfillment_orders, pick_lists, packing, routing, audit):
         app.include_router(feature.router, prefix="/api/v1")
     app.add_middleware(RequestGuard, database=database)
     return app
