@@ -96,6 +96,10 @@ NEEDS = {
     "GET /fulfillment-orders": "fulfillment:read",
     "GET /fulfillment-orders/{fulfillment_order_id}": "fulfillment:read",
     "POST /fulfillment-orders/{fulfillment_order_id}/reject": "fulfillment:write",
+    "POST /pick-lists": "fulfillment:write",
+    "GET /pick-lists/{pick_list_id}": "fulfillment:read",
+    "GET /pick-lists/{pick_list_id}.pdf": "fulfillment:read",
+    "POST /pick-lists/{pick_list_id}/confirm": "fulfillment:write",
     "GET /audit-log": "audit:read",
 }
 

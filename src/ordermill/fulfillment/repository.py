@@ -37,3 +37,10 @@ def bin_rows(connection: Connection, location_id: int) -> list[Any]:
         .where(location_bins.c.location_id == location_id)
         .order_by(location_bins.c.aisle, location_bins.c.position_m, location_bins.c.code,
                   products.c.sku)))
+
+
+def bins_by_product(connection: Connection, location_id: int) -> list[Any]:
+    return list(connection.execute(
+        sa.select(location_bins.c.product_id, location_bins.c.code, location_bins.c.aisle,
+                  location_bins.c.position_m)
+        .where(location_bins.c.location_id == location_id)))

@@ -85,6 +85,13 @@ def _move(uow: UnitOfWork, place: StockPlace, movement: Movement, delta: int,
     return after
 
 
+def write_off(uow: UnitOfWork, place: StockPlace, quantity: int, reason: str,
+              reference: tuple[str, str]) -> Level:
+    """Units found missing during other work (a short pick): off the shelf and the ledger says
+    why, in the caller's transaction."""
+    return _move(uow, place, Movement.ADJUSTMENT, -quantity, reason, reference)
+
+
 def _level_view(place: StockPlace, level: Level) -> dict[str, Any]:
     return {"sku": place.sku, "location": place.location_code, "on_hand": level.on_hand,
             "reserved": level.reserved, "safety_stock": level.safety_stock,

@@ -54,6 +54,7 @@ ORDER_TRANSITIONS = TransitionTable.of("order", [
     # action          may start from                                  leads to
     ("confirm",       [OrderStatus.PENDING],                          OrderStatus.CONFIRMED),
     ("backorder",     [OrderStatus.CONFIRMED, OrderStatus.IN_FULFILLMENT], OrderStatus.PENDING),
+    ("start fulfillment", [OrderStatus.CONFIRMED],                    OrderStatus.IN_FULFILLMENT),
     ("hold",          [*_OPEN, OrderStatus.ON_HOLD],                  OrderStatus.ON_HOLD),
     ("release hold",  [OrderStatus.ON_HOLD],                          PREVIOUS),
     ("cancel",        [*_OPEN, OrderStatus.ON_HOLD],                  OrderStatus.CANCELLED),

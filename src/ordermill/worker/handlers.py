@@ -20,4 +20,5 @@ HANDLERS: Mapping[str, Sequence[Handler]] = {
     "inventory.low": (raise_low_stock_alert,),
     "fulfillment_order.created": (mail_new_fulfillment_order,),
     "fulfillment_order.rejected": (refresh_location_record,),
+    "fulfillment_order.short_picked": (refresh_location_record,),
 }
