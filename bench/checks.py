@@ -10,13 +10,13 @@ import psycopg
 
 OVERSOLD = """
 SELECT count(*) FROM stock_levels WHERE reserved > on_hand - safety_stock"""
-# Reserved units must equal the allocations that hold them; a kit line's allocation holds
+# Reserved units must equal the fulfillment order lines that hold them; a kit line's holds
 # each component times its units per kit, as recorded in the line's parts.
 RESERVED_DRIFT = """
 WITH held AS (
     SELECT (part ->> 0)::int AS product_id, a.location_id,
            sum(a.quantity * (part ->> 1)::int) AS units
-    FROM allocations a
+    FROM fulfillment_order_lines a
     JOIN order_lines l ON l.id = a.order_line_id
     CROSS JOIN LATERAL json_array_elements(l.parts) AS part
     GROUP BY 1, 2)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -44,8 +44,17 @@ LINES = """
 INSERT INTO order_lines (order_id, line_number, product_id, sku, name, parts, quantity,
                          cancelled_quantity, unit_price, discount, tax, total)
 VALUES {rows} RETURNING id, line_number"""
-ALLOCATIONS = """
-INSERT INTO allocations (order_id, order_line_id, location_id, quantity) VALUES {rows}"""
+FULFILLMENT_ORDER = """
+INSERT INTO fulfillment_orders (order_id, location_id, status, priority, ship_by, created_at,
+                                updated_at)
+VALUES (%s, %s, 'open', 3, %s, %s, %s) RETURNING id"""
+FULFILLMENT_LINES = """
+INSERT INTO fulfillment_order_lines (fulfillment_order_id, order_id, order_line_id, location_id,
+                                     quantity) VALUES {rows}"""
+DECISION = """
+INSERT INTO routing_decisions (order_id, trigger, policy, candidates, allocations, short,
+                               reason, decided_at)
+VALUES (%s, 'placed', 'ship_complete', %s, %s, '{}', %s, %s)"""
 EVENTS = """
 INSERT INTO order_events (order_id, type, detail, actor, occurred_at)
 VALUES (%s, 'order.created', %s, %s, %s), (%s, 'order.confirmed', '{}', %s, %s)"""
@@ -54,8 +63,7 @@ INSERT INTO audit_log (occurred_at, actor_kind, actor_id, actor_name, action, en
                        entity_id, after)
 VALUES (%s, 'api_key', %s, %s, 'order.created', 'order', %s, %s)"""
 OUTBOX = """
-INSERT INTO outbox (topic, payload, created_at, available_at)
-VALUES ('order.created', %s, %s, %s)"""
+INSERT INTO outbox (topic, payload, created_at, available_at) VALUES (%s, %s, %s, %s)"""
 RESERVE = """
 WITH reserved AS (
     UPDATE stock_levels SET reserved = reserved + %(units)s, updated_at = %(now)s
@@ -135,19 +143,41 @@ def place(connection: psycopg.Connection[Any], refs: Refs, order: dict[str, Any]
             customer.get("phone"), now, now)))
         _remember_addresses(connection, customer_id, order, now)
         order_id, lines = _insert_order(connection, refs, channel, customer_id, order, now)
-        marks, values = _values([(order_id, line_id, channel.location_id, quantity)
-                                 for line_id, _, quantity in lines])
-        connection.execute(ALLOCATIONS.format(rows=marks), values)
+        _fulfil(connection, channel, order_id, lines, now)
         summary = {"channel": order["channel"], "external_id": order["external_id"],
                    "total": order["total"], "currency": order["currency"]}
         connection.execute(EVENTS, (order_id, Json(summary), channel.actor, now,
                                     order_id, channel.actor, now))
         connection.execute(AUDIT, (now, channel.key_id, channel.actor, str(order_id), json.dumps(
             {"number": order_number(order_id), **summary})))
-        connection.execute(OUTBOX, (json.dumps({"order_id": order_id, "status": "confirmed",
-                                                "number": order_number(order_id), **summary},
-                                               sort_keys=True), now, now))
+        connection.execute(OUTBOX, ("order.created", json.dumps(
+            {"order_id": order_id, "status": "confirmed", "number": order_number(order_id),
+             **summary}, sort_keys=True), now, now))
         _reserve(connection, refs, channel, lines, now)
+
+
+def _fulfil(connection: psycopg.Connection[Any], channel: Channel, order_id: int,
+            lines: list[tuple[int, str, int]], now: datetime) -> None:
+    """The order's fulfillment order at its location, the routing decision that chose it, and
+    the event that tells the location's team."""
+    ship_by = now + timedelta(days=1)
+    fulfillment_order_id = _first(connection.execute(FULFILLMENT_ORDER, (
+        order_id, channel.location_id, ship_by, now, now)))
+    marks, values = _values([(fulfillment_order_id, order_id, line_id, channel.location_id,
+                              quantity) for line_id, _, quantity in lines])
+    connection.execute(FULFILLMENT_LINES.format(rows=marks), values)
+    candidate = {"location": channel.location_code, "excluded_by": None, "why_excluded": None,
+                 "scores": {"fewest_shipments": 1.0, "distance": 0.5, "priority": 1.0},
+                 "total": 0.9167}
+    connection.execute(DECISION, (order_id, Json([candidate]), Json([
+        {"line_number": number, "location": channel.location_code, "quantity": quantity}
+        for number, (_, _, quantity) in enumerate(lines, start=1)]),
+        f"{channel.location_code} ships every line", now))
+    connection.execute(OUTBOX, ("fulfillment_order.created", json.dumps({
+        "fulfillment_order_id": fulfillment_order_id, "order_id": order_id,
+        "number": order_number(order_id), "location": channel.location_code, "priority": 3,
+        "ship_by": ship_by.isoformat(),
+        "lines": [{"sku": sku, "quantity": quantity} for _, sku, quantity in lines]}), now, now))
 
 
 def _remember_addresses(connection: psycopg.Connection[Any], customer_id: int,

@@ -111,6 +111,7 @@ def _transaction(channels: list[tuple[str, Channel]], run: str) -> list[str]:
     channel_id = _by_channel([channel.id for _, channel in channels])
     key_id = _by_channel([channel.key_id for _, channel in channels])
     location_id = _by_channel([channel.location_id for _, channel in channels])
+    location_code = _by_channel([channel.location_code for _, channel in channels], quote=True)
     external_id = f"'pgbench-{run}-' || :client_id::int || '-' || :seq::bigint"
     address = ("json_build_object('name', 'Pgbench Buyer', 'line1', "
                "(:customer::int % 997 + 1) || ' Main St', 'city', 'Springfield', "
@@ -146,9 +147,26 @@ def _transaction(channels: list[tuple[str, Channel]], run: str) -> list[str]:
         "ARRAY[:q1::int, :q2::int, :q3::int, :q4::int]) "
         "WITH ORDINALITY AS line(rank, quantity, number) "
         f"JOIN products p ON p.sku = {_sku('line.rank')} WHERE line.number <= :lines::int;",
-        "INSERT INTO allocations (order_id, order_line_id, location_id, quantity) "
-        f"SELECT order_id, id, {location_id}, quantity FROM order_lines "
-        "WHERE order_id = :order_id::bigint;",
+        "INSERT INTO fulfillment_orders (order_id, location_id, status, priority, ship_by, "
+        f"created_at, updated_at) VALUES (:order_id, {location_id}, 'open', 3, "
+        "now() + interval '1 day', now(), now()) RETURNING id AS fulfillment_order_id \\gset",
+        "INSERT INTO fulfillment_order_lines (fulfillment_order_id, order_id, order_line_id, "
+        f"location_id, quantity) SELECT :fulfillment_order_id, order_id, id, {location_id}, "
+        "quantity FROM order_lines WHERE order_id = :order_id::bigint;",
+        "INSERT INTO routing_decisions (order_id, trigger, policy, candidates, allocations, "
+        "short, reason, decided_at) SELECT :order_id, 'placed', 'ship_complete', "
+        f"json_build_array(json_build_object('location', {location_code}, 'excluded_by', null, "
+        "'why_excluded', null, 'scores', json_build_object('fewest_shipments', 1.0, "
+        "'distance', 0.5, 'priority', 1.0), 'total', 0.9167)), "
+        f"json_agg(json_build_object('line_number', line_number, 'location', {location_code}, "
+        f"'quantity', quantity)), '{{}}', {location_code} || ' ships every line', now() "
+        "FROM order_lines WHERE order_id = :order_id::bigint;",
+        "INSERT INTO outbox (topic, payload, created_at, available_at) SELECT "
+        "'fulfillment_order.created', json_build_object('fulfillment_order_id', "
+        f":fulfillment_order_id::bigint, 'order_id', :order_id::bigint, 'number', {number}, "
+        f"'location', {location_code}, 'priority', 3, 'ship_by', now() + interval '1 day', "
+        "'lines', json_agg(json_build_object('sku', sku, 'quantity', quantity)))::text, "
+        "now(), now() FROM order_lines WHERE order_id = :order_id::bigint;",
         "INSERT INTO order_events (order_id, type, detail, actor, occurred_at) VALUES "
         f"(:order_id, 'order.created', json_build_object({summary}), {actor}, now()), "
         f"(:order_id, 'order.confirmed', '{{}}', {actor}, now());",

@@ -56,7 +56,9 @@ def destination(address: Mapping[str, Any]) -> Destination:
     latitude, longitude = address.get("latitude"), address.get("longitude")
     if latitude is not None and longitude is not None:
         return Destination(country, (float(latitude), float(longitude)))
-    found = postal.centroid(country, address.get("postal_code"))
+    # An order never waits for a country's postal codes to be read: the first ones there are
+    # weighed from the country's centroid while the codes load.
+    found = postal.centroid(country, address.get("postal_code"), wait=False)
     return Destination(country, None if found is None else (found.latitude, found.longitude))
 
 
