@@ -100,6 +100,7 @@ NEEDS = {
     "GET /pick-lists/{pick_list_id}": "fulfillment:read",
     "GET /pick-lists/{pick_list_id}.pdf": "fulfillment:read",
     "POST /pick-lists/{pick_list_id}/confirm": "fulfillment:write",
+    "POST /routing/simulations": "routing:read",
     "GET /audit-log": "audit:read",
 }
 

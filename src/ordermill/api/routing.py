@@ -1,22 +1,24 @@
-"""Routing endpoints: each channel's routing rules."""
+"""Routing endpoints: each channel's routing rules, and what-if replays of past orders."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from ordermill.accounts.domain import Principal
 from ordermill.api.auth import database, require, unit_of_work
-from ordermill.api.schemas import Strict
+from ordermill.api.schemas import Code, Strict
 from ordermill.channels.repository import channel_by_code
 from ordermill.db.engine import Database
+from ordermill.orders import what_if
 from ordermill.routing import queries, service
-from ordermill.routing.domain import MAX_SPLIT_PENALTY, MAX_WEIGHT
-from ordermill.shared.errors import NotFound
+from ordermill.routing.domain import MAX_SPLIT_PENALTY, MAX_WEIGHT, validate_rules
+from ordermill.shared.errors import ErrorCollector, NotFound
 
-router = APIRouter(prefix="/channels", tags=["routing"])
+router = APIRouter(tags=["routing"])
+simulations = APIRouter(prefix="/routing", tags=["routing"])
 CriterionName = Literal["fewest_shipments", "distance", "shipping_cost", "priority",
                         "performance"]
 FilterName = Literal["ships_to_destination", "has_stock", "capacity", "cutoff"]
@@ -39,7 +41,7 @@ class RoutingRulesIn(Strict):
                                         description="minor units per extra shipment")] = 500
 
 
-@router.get("/{code}/routing-rules")
+@router.get("/channels/{code}/routing-rules")
 def get_rules(code: str, db: Database = Depends(database),
               principal: Principal = Depends(require("routing:read"))) -> dict[str, Any]:
     with db.reading() as connection:
@@ -49,7 +51,32 @@ def get_rules(code: str, db: Database = Depends(database),
         return queries.rules_view(connection, channel.id, code)
 
 
-@router.put("/{code}/routing-rules")
+@router.put("/channels/{code}/routing-rules")
 def put_rules(code: str, body: RoutingRulesIn, request: Request,
               principal: Principal = Depends(require("routing:write"))) -> dict[str, Any]:
     return service.set_routing_rules(unit_of_work(request, principal), code, body.model_dump())
+
+
+class SimulationIn(Strict):
+    """Replay a channel's orders placed in [from, to) against `rules`, beside its live rules."""
+
+    channel: Code
+    placed_from: Annotated[AwareDatetime, Field(alias="from", strict=False)]
+    placed_to: Annotated[AwareDatetime, Field(alias="to", strict=False)]
+    rules: RoutingRulesIn
+
+
+@simulations.post("/simulations")
+def simulate(body: SimulationIn, db: Database = Depends(database),
+             principal: Principal = Depends(require("routing:read"))) -> dict[str, Any]:
+    """Split rate, average distance, estimated shipping cost and orders that could not be
+    served, under the draft rules and the live ones. Changes nothing."""
+    errors = ErrorCollector()
+    draft = validate_rules(body.rules.model_dump(), errors)
+    errors.raise_if_any()
+    with db.reading() as connection:
+        return what_if.simulate(connection, body.channel, body.placed_from, body.placed_to,
+                                draft)
+
+
+router.include_router(simulations)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ordermill.catalog.repository import skus_by_id
-from ordermill.db.uow import UnitOfWork
+from ordermill.db.uow import UnitOfWork, run_with_retries
 from ordermill.fulfillment import pick_lists
 from ordermill.fulfillment import repository as floor
 from ordermill.fulfillment.pick_lists import get_pick_list, pick_list_code
@@ -188,7 +188,12 @@ def confirm_pick_list(uow: UnitOfWork, pick_list_id: int,
                       location_scope: frozenset[int] | None = None) -> dict[str, Any]:
     """The picker's count for some stops, or every stop as listed; once every stop is
     counted, the list is done: what was found is picked, what was not is written off and
-    routed elsewhere."""
+    routed elsewhere (again from the start if stock it wanted was taken meanwhile)."""
+    return run_with_retries(lambda: _confirm(uow, pick_list_id, confirmations, location_scope))
+
+
+def _confirm(uow: UnitOfWork, pick_list_id: int, confirmations: Sequence[Confirmation] | None,
+             location_scope: frozenset[int] | None) -> dict[str, Any]:
     with uow:
         found = get_pick_list(uow.connection, pick_list_id, location_scope)
         if found is None:

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from ordermill.db.uow import RetryTransaction, UnitOfWork
 from ordermill.inventory import repository as inventory
 from ordermill.inventory import reservations
@@ -19,7 +17,6 @@ from ordermill.orders import repository as orders
 from ordermill.orders.domain import ORDER_TRANSITIONS, FulfillmentStatus, OrderStatus, ship_by
 from ordermill.orders.intake import fulfillment_order_created
 from ordermill.orders.placement import Routed, decision_row
-from ordermill.orders.tables import fulfillment_order_lines, fulfillment_orders
 from ordermill.routing import engine, places
 from ordermill.routing import repository as routing
 from ordermill.routing.domain import Demand
@@ -34,16 +31,6 @@ class GivenBack:
     units: int
 
 
-def gave_back(connection: Any, order_id: int) -> set[int]:
-    """Locations that rejected this order or reported its units short: never asked again."""
-    line = fulfillment_order_lines.c
-    return {row.location_id for row in connection.execute(
-        sa.select(fulfillment_orders.c.location_id)
-        .join(fulfillment_order_lines, line.fulfillment_order_id == fulfillment_orders.c.id)
-        .where(fulfillment_orders.c.order_id == order_id,
-               sa.or_(line.rejected_quantity > 0, line.short_quantity > 0)))}
-
-
 def reroute(uow: UnitOfWork, order: Any, units: list[GivenBack], trigger: str) -> dict[str, Any]:
     """Place the given-back units elsewhere; what no location can ship is backordered. Returns
     what went where, for the order's timeline."""
@@ -51,7 +38,8 @@ def reroute(uow: UnitOfWork, order: Any, units: list[GivenBack], trigger: str) -
     lines = {line.id: line for line in orders.lines_of(connection, order.id)}
     demands = [Demand(i, given.units, dict(lines[given.order_line_id].parts))
                for i, given in enumerate(units) if given.units > 0]
-    candidates_at = routing.places(connection, order.channel_id, gave_back(connection, order.id))
+    candidates_at = routing.places(connection, order.channel_id,
+                                   orders.locations_that_gave_back(connection, order.id))
     routed = _route(connection, order, candidates_at, demands, lines, units, now)
     by_code = {place.code: place for place in routed.places}
     placed: dict[int, list[tuple[int, int]]] = defaultdict(list)  # location id -> line, units
@@ -105,12 +93,16 @@ def _add_to_fulfillment_order(uow: UnitOfWork, order: Any, by_code: Mapping[str,
     connection, now = uow.connection, utcnow()
     place = next(p for p in by_code.values() if p.id == location_id)
     existing = [row for row in orders.fulfillment_orders_of(connection, order.id)
-                if row.location_id == location_id and row.status == FulfillmentStatus.OPEN]
+                if row.location_id == location_id and FulfillmentStatus.OPEN in (
+                    row.status, row.status_before_hold)]
     if existing:
         fulfillment_order_id = int(existing[0].id)
     else:
+        held = order.status == OrderStatus.ON_HOLD  # it waits with the order
         values = {"order_id": order.id, "location_id": location_id,
-                  "status": str(FulfillmentStatus.OPEN), "priority": order.priority,
+                  "status": str(FulfillmentStatus.ON_HOLD if held else FulfillmentStatus.OPEN),
+                  "status_before_hold": str(FulfillmentStatus.OPEN) if held else None,
+                  "priority": order.priority,
                   "ship_by": order.ship_by or ship_by(now, place.cutoff_time, place.timezone),
                   "created_at": now, "updated_at": now}
         [fulfillment_order_id] = orders.insert_fulfillment_orders(connection, [values]).values()

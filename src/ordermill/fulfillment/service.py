@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from ordermill.catalog.repository import products_by_sku
-from ordermill.db.uow import UnitOfWork
+from ordermill.db.uow import UnitOfWork, run_with_retries
 from ordermill.fulfillment import repository
 from ordermill.fulfillment.domain import LayoutFacts, validate_layout
 from ordermill.fulfillment.queries import get_layout
@@ -63,7 +63,13 @@ def _summary(layout: dict[str, Any] | None) -> dict[str, Any] | None:
 def reject_fulfillment_order(uow: UnitOfWork, fulfillment_order_id: int, reason: str,
                              location_scope: frozenset[int] | None = None) -> dict[str, Any]:
     """The location will not ship it: its units go back to stock there and the order is routed
-    again without that location; the rejection counts against the location's record."""
+    again without that location; the rejection counts against the location's record. Stock
+    or a daily place taken meanwhile by someone else sends the whole rejection round again."""
+    return run_with_retries(lambda: _reject(uow, fulfillment_order_id, reason, location_scope))
+
+
+def _reject(uow: UnitOfWork, fulfillment_order_id: int, reason: str,
+            location_scope: frozenset[int] | None) -> dict[str, Any]:
     with uow:
         reason = reason.strip()
         if not 1 <= len(reason) <= 500:

@@ -71,6 +71,17 @@ def levels_for(connection: Connection, product_ids: Iterable[int],
     return [StockRow(r.id, r.product_id, r.location_id, _level(r)) for r in rows]
 
 
+def levels_for_locations(connection: Connection, location_ids: Iterable[int]) -> list[StockRow]:
+    """Every stock row at these locations."""
+    location_ids = list(set(location_ids))
+    if not location_ids:
+        return []
+    rows = connection.execute(
+        sa.select(stock_levels.c.id, stock_levels.c.product_id, stock_levels.c.location_id,
+                  *_LEVEL_COLUMNS).where(stock_levels.c.location_id.in_(location_ids)))
+    return [StockRow(r.id, r.product_id, r.location_id, _level(r)) for r in rows]
+
+
 def change_on_hand(connection: Connection, level_id: int, delta: int) -> Level | None:
     """Add `delta` to on-hand unless that would take it below zero; None when refused."""
     row = connection.execute(

@@ -32,6 +32,7 @@ def _values(facts: LocationFacts) -> dict[str, Any]:
 
 
 def create_location(uow: UnitOfWork, facts: LocationFacts) -> dict[str, Any]:
+    facts = replace(facts, shipping_rates=shipping_rates(facts.shipping_rates))
     with uow:
         errors = ErrorCollector()
         validate_location(facts, errors)

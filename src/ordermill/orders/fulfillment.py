@@ -32,7 +32,8 @@ def _move(connection: Connection, events: EventSink, rows: Sequence[Any], action
 
 
 def hold_for_order(connection: Connection, events: EventSink, order_id: int) -> None:
-    """The order went on hold: its fulfillment orders leave the work queues until released."""
+    """The order went on hold: its fulfillment orders wait, marked on hold in their work
+    queues, and no pick list takes them until the hold is released."""
     rows = [row for row in repository.fulfillment_orders_of(connection, order_id)
             if FULFILLMENT_TRANSITIONS.allows("hold", row.status)]
     _move(connection, events, rows, "hold", "fulfillment_order.held")

@@ -24,6 +24,8 @@ from ordermill.orders.domain import ORDER_TRANSITIONS, FulfillmentStatus, OrderS
 from ordermill.orders.intake import fulfillment_order_created
 from ordermill.orders.tables import fulfillment_order_lines as allocations
 from ordermill.orders.tables import order_lines, orders
+from ordermill.routing import repository as routing
+from ordermill.routing.places import day_in
 from ordermill.shared.clock import utcnow
 from ordermill.shared.events import Event, EventBatch
 
@@ -49,7 +51,7 @@ def allocate_backorders(connection: Connection, _event_id: int, payload: dict[st
     for order_id in locked:
         repository.lock_order(connection, order_id)
     candidates = [line for line in _backordered_lines(connection, sellers, location.id)
-                  if line.order_id in locked]
+                  if line.order_id in locked and _may_serve(connection, location, line)]
     batch = EventBatch()
     skus = catalog.skus_by_id(connection, {p for line in candidates for p, _ in line.parts})
     touched: set[int] = set()
@@ -70,6 +72,7 @@ def _backordered_lines(connection: Connection, product_ids: list[int],
                   - order_lines.c.shipped_quantity)
     query = (sa.select(order_lines.c.id, order_lines.c.order_id, order_lines.c.parts,
                        order_lines.c.sku, orders.c.priority, orders.c.ship_by,
+                       orders.c.shipping_address,
                        (open_units - sa.func.coalesce(allocated.c.units, 0)).label("short"))
              .join(orders, orders.c.id == order_lines.c.order_id)
              .outerjoin(allocated, allocated.c.order_line_id == order_lines.c.id)
@@ -82,13 +85,22 @@ def _backordered_lines(connection: Connection, product_ids: list[int],
     return list(connection.execute(query))
 
 
+def _may_serve(connection: Connection, location: Any, line: Any) -> bool:
+    """The routing filters that stock arriving cannot change: the location ships to the
+    buyer's country and never gave this order back."""
+    country = (line.shipping_address or {}).get("country")
+    if location.ships_to is not None and country not in location.ships_to:
+        return False
+    return location.id not in repository.locations_that_gave_back(connection, line.order_id)
+
+
 def _allocate_line(connection: Connection, batch: EventBatch, line: Any, location: Any,
                    skus: dict[int, str]) -> bool:
     parts = {product_id: per_unit for product_id, per_unit in line.parts}
     rows = {r.product_id: r for r in inventory.levels_for(connection, parts, [location.id])}
     free = {p: rows[p].level.available for p in parts if p in rows}
     units = min(line.short, kit_units_available(parts, free))
-    if units <= 0:
+    if units <= 0 or not _has_room(connection, line, location):
         return False
     demands = sorted((rows[p].id, p, units * per_unit) for p, per_unit in parts.items())
     after = inventory.reserve(connection, [(level_id, q) for level_id, _, q in demands])
@@ -109,16 +121,33 @@ def _allocate_line(connection: Connection, batch: EventBatch, line: Any, locatio
     return True
 
 
+def _has_room(connection: Connection, line: Any, location: Any) -> bool:
+    """A new fulfillment order at a location with a daily limit takes one of today's places;
+    adding to the order's open one there takes none."""
+    if location.daily_order_limit is None or _open_at(connection, line, location) is not None:
+        return True
+    return routing.claim_capacity(connection, location.id,
+                                  day_in(location.timezone, utcnow()), location.daily_order_limit)
+
+
+def _open_at(connection: Connection, line: Any, location: Any) -> int | None:
+    for row in repository.fulfillment_orders_of(connection, line.order_id):
+        if row.location_id == location.id and row.status == FulfillmentStatus.OPEN:
+            return int(row.id)
+    return None
+
+
 def _open_fulfillment_order(connection: Connection, batch: EventBatch, line: Any,
                             location: Any, units: int) -> int:
     """The order's fulfillment order at the location that picking has not started on, or a
     new one, announced to the location's team."""
-    for row in repository.fulfillment_orders_of(connection, line.order_id):
-        if row.location_id == location.id and row.status == FulfillmentStatus.OPEN:
-            return int(row.id)
+    existing = _open_at(connection, line, location)
+    if existing is not None:
+        return existing
     now = utcnow()
     values = {"order_id": line.order_id, "location_id": location.id,
-              "status": str(FulfillmentStatus.OPEN), "priority": line.priority,
+              "status": str(FulfillmentStatus.OPEN), "status_before_hold": None,
+              "priority": line.priority,
               "ship_by": line.ship_by or ship_by(now, location.cutoff_time, location.timezone),
               "created_at": now, "updated_at": now}
     [fulfillment_order_id] = repository.insert_fulfillment_orders(connection,

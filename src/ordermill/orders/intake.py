@@ -149,15 +149,18 @@ def _place(uow: UnitOfWork, order: OrderInput) -> PlacedOrder:
                              demands, found, utcnow())
         plan = from_route(routed.plan, {place.code: place.id for place in found.places})
         if plan.short and channel.shortage_policy == ShortagePolicy.REJECT:
-            raise InsufficientStock(_shortages(order, known, plan, stock))
+            raise InsufficientStock(_shortages(order, known, plan, stock, routed))
         return _write(uow, order, channel, known, demands, plan, stock, routed)
 
 
 def _shortages(order: OrderInput, known: OrderCatalog, plan: AllocationPlan,
-               stock: _Stock) -> list[Shortage]:
+               stock: _Stock, routed: Routed) -> list[Shortage]:
+    """What is short, counting only stock at locations routing could use for this order."""
+    usable = {c.location for c in routed.plan.considered if c.excluded_by is None}
     per_location: dict[int, dict[int, int]] = defaultdict(dict)
     for (product_id, location_id), row in stock.rows.items():
-        per_location[location_id][product_id] = row.level.available
+        if stock.codes[location_id] in usable:
+            per_location[location_id][product_id] = row.level.available
     by_sku: dict[str, Shortage] = {}
     for index in plan.short:
         sku = order.lines[index].sku
@@ -261,6 +264,7 @@ def fulfillment_order_values(order: OrderInput, place: Place, placed_at: datetim
     """A new order's fulfillment order at one location (its order id comes with the chain),
     due by the promised date or else by the location's next cut-off."""
     return {"location_id": place.id, "status": str(FulfillmentStatus.OPEN),
+            "status_before_hold": None,
             "priority": order.priority,
             "ship_by": order.ship_by or ship_by(placed_at, place.cutoff_time, place.timezone),
             "created_at": now, "updated_at": now}

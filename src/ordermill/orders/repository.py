@@ -63,8 +63,8 @@ def release_hold(connection: Connection, hold_id: int, actor: str, now: datetime
                        .values(released_by=actor, released_at=now))
 
 
-FULFILLMENT_ORDER_COLUMNS = ("order_id", "location_id", "status", "priority", "ship_by",
-                             "created_at", "updated_at")
+FULFILLMENT_ORDER_COLUMNS = ("order_id", "location_id", "status", "status_before_hold",
+                             "priority", "ship_by", "created_at", "updated_at")
 FULFILLMENT_ORDERS = raw.RawRows(
     f"INSERT INTO fulfillment_orders ({', '.join(FULFILLMENT_ORDER_COLUMNS)}) VALUES",
     f"({', '.join(':' + c for c in FULFILLMENT_ORDER_COLUMNS)})", "RETURNING id, location_id")
@@ -132,6 +132,16 @@ def change_fulfillment_order_line(connection: Connection, line_id: int, **deltas
     column = fulfillment_order_lines.c
     connection.execute(fulfillment_order_lines.update().where(column.id == line_id).values(
         {name: column[name] + delta for name, delta in deltas.items()}))
+
+
+def locations_that_gave_back(connection: Connection, order_id: int) -> set[int]:
+    """Locations that rejected this order or reported its units short: never asked again."""
+    line = fulfillment_order_lines.c
+    return {row.location_id for row in connection.execute(
+        sa.select(fulfillment_orders.c.location_id)
+        .join(fulfillment_order_lines, line.fulfillment_order_id == fulfillment_orders.c.id)
+        .where(fulfillment_orders.c.order_id == order_id,
+               sa.or_(line.rejected_quantity > 0, line.short_quantity > 0)))}
 
 
 def emptied(connection: Connection, fulfillment_order_ids: Sequence[int]) -> list[int]:

@@ -64,4 +64,8 @@ def destination(address: Mapping[str, Any]) -> Destination:
 
 def local_day(place: Place, now: datetime) -> date:
     """The place's own calendar day: its daily limit starts again at its midnight."""
-    return now.astimezone(ZoneInfo(place.timezone)).date()
+    return day_in(place.timezone, now)
+
+
+def day_in(timezone: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
