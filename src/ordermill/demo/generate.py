@@ -20,6 +20,7 @@ from ordermill.customers.domain import normalise_email
 from ordermill.db.engine import Database
 from ordermill.db.uow import UnitOfWork
 from ordermill.demo import places
+from ordermill.demo.floor import lay_out_floors
 from ordermill.demo.catalog import Item, plan_catalog
 from ordermill.demo.customers import CustomerBook
 from ordermill.demo.history import OrderWriter, SalesModel, draw_demand
@@ -81,6 +82,7 @@ def load_demo(database: Database, *, days: int = 180, seed: int = 7, scale: floa
     plans, corrections = plan_stock(rng, model, places.CHANNELS, carried,
                                     sold_out(model, items))
     create_stock(unit_of_work, plans, corrections, progress)
+    lay_out_floors(unit_of_work, carried)
     past, opened = _orders(unit_of_work, model, rng, progress)
     password, key = _admin(unit_of_work)
     return DemoSummary(

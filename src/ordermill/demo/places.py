@@ -6,32 +6,46 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ordermill.channels.domain import AvailabilityRules, ChannelFacts
-from ordermill.locations.domain import LocationFacts
+from ordermill.locations.domain import LocationFacts, ShippingRates
 from ordermill.shared.address import Address
 
 US_EAST, US_WEST, EU_3PL, STORE = "US-EAST", "US-WEST", "EU-3PL", "STORE-BK"
+EU_COUNTRIES = ["AT", "BE", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "LU", "NL", "PL", "PT",
+                "SE"]
 
 LOCATIONS = (
     LocationFacts(
         code=US_EAST, name="East Coast Fulfillment Center", kind="warehouse",
         address=Address(company="Ordermill Goods", line1="120 Distribution Way", city="Edison",
                         region="NJ", postal_code="08837", country="US", phone="+1 555 0100"),
-        latitude=40.5187, longitude=-74.4121, priority=10),
+        latitude=40.5187, longitude=-74.4121, priority=10,
+        notification_email="east-team@example.com", cutoff_time="16:00",
+        timezone="America/New_York",
+        shipping_rates=ShippingRates(domestic=695, international=2495, per_kg=120)),
     LocationFacts(
         code=US_WEST, name="West Coast Fulfillment Center", kind="warehouse",
         address=Address(company="Ordermill Goods", line1="8800 Logistics Avenue", city="Reno",
                         region="NV", postal_code="89506", country="US", phone="+1 555 0101"),
-        latitude=39.6280, longitude=-119.8490, priority=20),
+        latitude=39.6280, longitude=-119.8490, priority=20,
+        notification_email="west-team@example.com", cutoff_time="15:00",
+        timezone="America/Los_Angeles",
+        shipping_rates=ShippingRates(domestic=645, international=2595, per_kg=110)),
     LocationFacts(
         code=EU_3PL, name="EU fulfilment partner, Venlo", kind="3pl",
         address=Address(company="Maasland Fulfilment B.V.", line1="Logistiekweg 12",
                         city="Venlo", postal_code="5928 LD", country="NL"),
-        latitude=51.3826, longitude=6.1555, priority=30),
+        latitude=51.3826, longitude=6.1555, priority=30,
+        notification_email="orders@maasland.example.net", cutoff_time="14:00",
+        timezone="Europe/Amsterdam", ships_to=EU_COUNTRIES,
+        shipping_rates=ShippingRates(domestic=495, international=1295, per_kg=90)),
     LocationFacts(
         code=STORE, name="Brooklyn Store", kind="store",
         address=Address(company="Ordermill Goods", line1="214 Kent Avenue", city="Brooklyn",
                         region="NY", postal_code="11249", country="US", phone="+1 555 0102"),
-        latitude=40.7170, longitude=-73.9640, pickup=True, priority=40),
+        latitude=40.7170, longitude=-73.9640, pickup=True, priority=40,
+        notification_email="brooklyn@example.com", daily_order_limit=40,
+        timezone="America/New_York", ships_to=["US"],
+        shipping_rates=ShippingRates(domestic=895, international=2995, per_kg=150)),
 )
 STORE_ADDRESS = LOCATIONS[3].address
 
