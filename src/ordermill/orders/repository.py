@@ -33,6 +33,10 @@ def lock_order(connection: Connection, order_id: int) -> Any:
     return connection.execute(query).first()
 
 
+def order_row(connection: Connection, order_id: int) -> Any:
+    return connection.execute(sa.select(orders).where(orders.c.id == order_id)).first()
+
+
 def lines_of(connection: Connection, order_id: int) -> list[Any]:
     return list(connection.execute(sa.select(order_lines).where(order_lines.c.order_id == order_id)
                                    .order_by(order_lines.c.line_number)))
@@ -128,10 +132,17 @@ def order_lines_held(connection: Connection, order_id: int) -> list[Any]:
 
 
 def change_fulfillment_order_line(connection: Connection, line_id: int, **deltas: int) -> None:
-    """Move units between a line's counters, e.g. quantity=-2, rejected_quantity=2."""
+    """Move units between a line's counters, e.g. quantity=-2, rejected_quantity=2. Units
+    leaving the line leave its picked and packed counts too, where those were higher."""
     column = fulfillment_order_lines.c
-    connection.execute(fulfillment_order_lines.update().where(column.id == line_id).values(
-        {name: column[name] + delta for name, delta in deltas.items()}))
+    values: dict[str, Any] = {name: column[name] + delta for name, delta in deltas.items()}
+    if deltas.get("quantity", 0) < 0:
+        left = column.quantity + deltas["quantity"]
+        for counter in ("picked_quantity", "packed_quantity"):
+            values.setdefault(counter, sa.case((column[counter] > left, left),
+                                               else_=column[counter]))
+    connection.execute(fulfillment_order_lines.update().where(column.id == line_id)
+                       .values(values))
 
 
 def locations_that_gave_back(connection: Connection, order_id: int) -> set[int]:

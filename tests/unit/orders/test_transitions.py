@@ -29,8 +29,12 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("cancel lines", IN_FULFILLMENT): IN_FULFILLMENT,
     ("cancel lines", ON_HOLD): ON_HOLD,
     ("import as completed", PENDING): COMPLETED,
+    ("backorder", CONFIRMED): PENDING,
+    ("backorder", IN_FULFILLMENT): PENDING,
+    ("start fulfillment", CONFIRMED): IN_FULFILLMENT,
 }
-ACTIONS = ("confirm", "hold", "release hold", "cancel", "cancel lines", "import as completed")
+ACTIONS = ("confirm", "hold", "release hold", "cancel", "cancel lines", "import as completed",
+           "backorder", "start fulfillment")
 FORBIDDEN = [(action, status) for action in ACTIONS for status in OrderStatus
              if (action, status) not in ALLOWED]
 
