@@ -38,6 +38,8 @@ from ordermill.inventory.service import (
 )
 from ordermill.orders.intake import place_order
 from ordermill.orders.service import cancel_order
+from ordermill.routing.domain import Candidate, Demand, Destination, RuleSet
+from ordermill.routing.engine import route
 from ordermill.shared.errors import Conflict, InsufficientStock
 from tests import builders, stock_truth
 
@@ -68,24 +70,19 @@ class Model:
     holdings: dict[int, list[tuple[Place, int]]] = field(default_factory=dict)
 
     def plan(self, lines: dict[str, int]) -> tuple[dict[str, list[tuple[str, int]]], bool]:
-        """Where each line's units come from, and whether any are short: the one location
-        that has the whole order first, else every line from locations in order."""
-        for location in self.locations:
-            if all(self.stock[(sku, location)].free >= units for sku, units in lines.items()):
-                return {sku: [(location, units)] for sku, units in lines.items()}, False
-        taken: dict[Place, int] = defaultdict(int)
-        plan: dict[str, list[tuple[str, int]]] = {}
-        short = False
-        for sku, units in lines.items():
-            plan[sku] = []
-            for location in self.locations:
-                take = min(units, self.stock[(sku, location)].free - taken[(sku, location)])
-                if take > 0:
-                    plan[sku].append((location, take))
-                    taken[(sku, location)] += take
-                    units -= take
-            short = short or units > 0
-        return plan, short
+        """Where each line's units come from, and whether any are short: the routing engine
+        (tested on its own in tests/unit/routing) with the default rules, over the free
+        stock this model keeps, the locations in priority order."""
+        skus = list(lines)
+        demands = [Demand(index, units, {index: 1}) for index, units in enumerate(lines.values())]
+        candidates = [Candidate(location, priority, {
+            index: self.stock[(sku, location)].free for index, sku in enumerate(skus)})
+            for priority, location in enumerate(self.locations, start=1)]
+        decided = route(demands, Destination("US"), candidates, RuleSet())
+        plan: dict[str, list[tuple[str, int]]] = {sku: [] for sku in skus}
+        for index, location, units in decided.allocations:
+            plan[skus[index]].append((location, units))
+        return plan, bool(decided.short)
 
 
 class InventoryMachine(RuleBasedStateMachine):
