@@ -3,7 +3,6 @@ packing slip."""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -21,11 +20,6 @@ router = APIRouter(tags=["packing"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Millimetres = Annotated[int, Field(ge=1, le=boxes.MAX_BOX_MM)]
 
-MERCHANT_NAME = "ORDERMILL_MERCHANT_NAME"
-RETURN_INSTRUCTIONS = "ORDERMILL_RETURN_INSTRUCTIONS"
-DEFAULT_RETURN_INSTRUCTIONS = (
-    "Not what you wanted? Tell us within 30 days of delivery, quoting the order number above, "
-    "and send the items back unused in their original packaging.")
 
 
 class BoxIn(Strict):
@@ -97,10 +91,7 @@ def packing_slip(fulfillment_order_id: Id, db: Database = Depends(database),
                  principal: Principal = Depends(require("fulfillment:read"))) -> Response:
     with db.reading() as connection:
         slip = pack_station.packing_slip(
-            connection, fulfillment_order_id, location_scope=scope_of(principal),
-            merchant_name=os.environ.get(MERCHANT_NAME) or "ordermill",
-            return_instructions=os.environ.get(RETURN_INSTRUCTIONS)
-            or DEFAULT_RETURN_INSTRUCTIONS)
+            connection, fulfillment_order_id, location_scope=scope_of(principal))
     # Laid out after the connection is back in the pool: rendering takes longer than reading.
     return Response(packing_slip_pdf(slip), media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="packing-slip-{slip.order_number}.pdf"'})

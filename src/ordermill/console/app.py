@@ -10,8 +10,11 @@ from ordermill.console import (
     routes_auth,
     routes_catalog,
     routes_dashboard,
+    routes_fulfillment,
     routes_inventory,
     routes_orders,
+    routes_packing,
+    routes_picking,
     routes_stock,
 )
 from ordermill.console.pages import page_link, redirect, render
@@ -40,7 +43,8 @@ def _refused(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     for feature in (routes_auth, routes_dashboard, routes_orders, routes_inventory,
-                    routes_stock, routes_catalog):
+                    routes_stock, routes_catalog, routes_fulfillment, routes_picking,
+                    routes_packing):
         app.include_router(feature.router)
     app.mount(STATIC_PATH, StaticFiles(packages=[("ordermill.console", "static")]),
               name="console-static")

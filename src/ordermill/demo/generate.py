@@ -20,9 +20,9 @@ from ordermill.customers.domain import normalise_email
 from ordermill.db.engine import Database
 from ordermill.db.uow import UnitOfWork
 from ordermill.demo import places
-from ordermill.demo.floor import lay_out_floors
 from ordermill.demo.catalog import Item, plan_catalog
 from ordermill.demo.customers import CustomerBook
+from ordermill.demo.floor import lay_out_floors
 from ordermill.demo.history import OrderWriter, SalesModel, draw_demand
 from ordermill.demo.open_orders import OpenOrders, place_open_orders
 from ordermill.demo.progress import Progress, Silent

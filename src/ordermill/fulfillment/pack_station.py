@@ -4,6 +4,7 @@ scale; its packages; and its packing slip. One transaction per use case."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,11 @@ from ordermill.shared.clock import utcnow
 from ordermill.shared.errors import Conflict, ErrorCollector, NotFound, ValidationFailed
 from ordermill.shared.events import AuditEntry, Event
 
+MERCHANT_NAME = "ORDERMILL_MERCHANT_NAME"
+RETURN_INSTRUCTIONS = "ORDERMILL_RETURN_INSTRUCTIONS"
+DEFAULT_RETURN_INSTRUCTIONS = (
+    "Not what you wanted? Tell us within 30 days of delivery, quoting the order number above, "
+    "and send the items back unused in their original packaging.")
 MAX_WEIGHT_GRAMS = 1_000_000
 MAX_SCANS = 50_000  # units per packing; the request body's size limit comes first anyway
 _fol = fulfillment_order_lines.c
@@ -229,6 +235,18 @@ def _unfit(box: BoxType, item: Item) -> str | None:
     return None
 
 
+def suggested_boxes(connection: Connection, fulfillment_order_id: int,
+                    location_scope: frozenset[int] | None = None) -> dict[str, Any]:
+    """The box the station suggests before the parcel is weighed, as `box_suggestion` in what
+    packing returns: the same choice packing then makes without a box from the packer."""
+    row = _visible(connection, fulfillment_order_id, location_scope)
+    lines = _lines(connection, row.id)
+    _, suggestion = _plan(None, box_types(connection, row.location_id),
+                          [line.item for line in lines], 0,
+                          _location_code(connection, row.location_id))
+    return suggestion
+
+
 def split_weight(total: int, weights: Sequence[int]) -> list[int]:
     """`total` grams over packages in proportion to `weights`, in whole grams that add up to
     exactly `total`, each at least 1 (the table's rule). Needs total >= len(weights) and some
@@ -278,11 +296,13 @@ def _visible(connection: Connection, fulfillment_order_id: int,
     return row
 
 
-def packing_slip(connection: Connection, fulfillment_order_id: int, *, merchant_name: str,
-                 return_instructions: str,
+def packing_slip(connection: Connection, fulfillment_order_id: int, *,
+                 merchant_name: str | None = None, return_instructions: str | None = None,
                  location_scope: frozenset[int] | None = None) -> PackingSlip:
     """What the slip in the parcel says: the shipping location as the merchant's address, the
-    order, where it goes, and the units this fulfillment order ships."""
+    order, where it goes, and the units this fulfillment order ships. The merchant's name and
+    returns terms come from ORDERMILL_MERCHANT_NAME and ORDERMILL_RETURN_INSTRUCTIONS unless
+    given."""
     row = _visible(connection, fulfillment_order_id, location_scope)
     order = connection.execute(sa.select(order_rows.c.placed_at, order_rows.c.shipping_address)
                                .where(order_rows.c.id == row.order_id)).one()
@@ -293,11 +313,13 @@ def packing_slip(connection: Connection, fulfillment_order_id: int, *, merchant_
         .join(order_lines, order_lines.c.id == _fol.order_line_id)
         .where(_fol.fulfillment_order_id == row.id, _fol.quantity > 0).order_by(_fol.id))
     return PackingSlip(
-        merchant_name=merchant_name, merchant_address=address_lines(address),
+        merchant_name=merchant_name or os.environ.get(MERCHANT_NAME) or "ordermill",
+        merchant_address=address_lines(address),
         order_number=order_number(row.order_id), placed_at=order.placed_at,
         ship_to=address_lines(order.shipping_address),
         lines=[SlipLine(line.sku, line.name, line.quantity) for line in lines],
-        return_instructions=return_instructions)
+        return_instructions=return_instructions or os.environ.get(RETURN_INSTRUCTIONS)
+        or DEFAULT_RETURN_INSTRUCTIONS)
 
 
 def address_lines(address: Mapping[str, Any] | None) -> list[str]:

@@ -91,3 +91,35 @@ def get_pick_list(connection: Connection, pick_list_id: int,
         "created_by": row.created_by, "created_at": rfc3339(row.created_at),
         "completed_at": rfc3339(row.completed_at),
     }
+
+
+def list_pick_lists(connection: Connection, *, location: str | None = None,
+                    fulfillment_order_id: int | None = None, status: str | None = None,
+                    location_scope: frozenset[int] | None = None,
+                    limit: int = 20) -> list[dict[str, Any]]:
+    """Pick lists newest first, each with how many of its stops the picker has counted: a
+    location's open lists, or the lists that took one fulfillment order."""
+    stop = pick_list_stops.c
+    stops = (sa.select(sa.func.count()).where(stop.pick_list_id == pick_lists.c.id)
+             .scalar_subquery())
+    counted = (sa.select(sa.func.count()).where(stop.pick_list_id == pick_lists.c.id,
+                                                stop.picked_quantity.is_not(None))
+               .scalar_subquery())
+    query = (sa.select(pick_lists.c.id, pick_lists.c.status, pick_lists.c.created_by,
+                       pick_lists.c.created_at, locations.c.code.label("location"),
+                       stops.label("stops"), counted.label("counted"))
+             .join(locations, locations.c.id == pick_lists.c.location_id)
+             .order_by(pick_lists.c.id.desc()).limit(limit))
+    if location is not None:
+        query = query.where(locations.c.code == location)
+    if status is not None:
+        query = query.where(pick_lists.c.status == status)
+    if location_scope is not None:
+        query = query.where(pick_lists.c.location_id.in_(location_scope))
+    if fulfillment_order_id is not None:
+        query = query.where(pick_lists.c.id.in_(
+            sa.select(stop.pick_list_id).where(stop.fulfillment_order_id == fulfillment_order_id)))
+    return [{"id": row.id, "code": pick_list_code(row.id), "location": row.location,
+             "status": row.status, "stops": row.stops, "counted": row.counted,
+             "created_by": row.created_by, "created_at": rfc3339(row.created_at)}
+            for row in connection.execute(query)]

@@ -52,7 +52,7 @@ def reroute(uow: UnitOfWork, order: Any, units: list[GivenBack], trigger: str) -
     if not reservations.reserve(connection, uow, to_reserve):
         raise RetryTransaction()  # someone took the units since we read them
     for location_id, shipped in placed.items():
-        _add_to_fulfillment_order(uow, order, by_code, location_id, shipped, lines)
+        add_to_fulfillment_order(uow, order, by_code, location_id, shipped, lines)
     numbers = {i: lines[given.order_line_id].line_number for i, given in enumerate(units)}
     routing.insert_decisions(connection, [{**decision_row(routed, trigger, numbers, now),
                                            "order_id": order.id}])
@@ -86,9 +86,9 @@ def _load(connection: Any, place: places.Place, now: Any) -> int:
     return routing.load_on(connection, [place.id], places.local_day(place, now)).get(place.id, 0)
 
 
-def _add_to_fulfillment_order(uow: UnitOfWork, order: Any, by_code: Mapping[str, Any],
-                              location_id: int, shipped: list[tuple[int, int]],
-                              lines: Mapping[int, Any]) -> None:
+def add_to_fulfillment_order(uow: UnitOfWork, order: Any, by_code: Mapping[str, Any],
+                             location_id: int, shipped: list[tuple[int, int]],
+                             lines: Mapping[int, Any]) -> None:
     """The order's open fulfillment order at the location takes the units, or a new one."""
     connection, now = uow.connection, utcnow()
     place = next(p for p in by_code.values() if p.id == location_id)
