@@ -106,6 +106,9 @@ NEEDS = {
     "GET /pick-lists/{pick_list_id}.pdf": "fulfillment:read",
     "POST /pick-lists/{pick_list_id}/confirm": "fulfillment:write",
     "POST /routing/simulations": "routing:read",
+    "POST /routing/optimizations": "routing:write",
+    "GET /routing/optimizations/{optimization_id}": "routing:read",
+    "POST /routing/optimizations/{optimization_id}/apply": "routing:write",
     "GET /audit-log": "audit:read",
 }
 

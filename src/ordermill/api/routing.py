@@ -1,10 +1,11 @@
-"""Routing endpoints: each channel's routing rules, and what-if replays of past orders."""
+"""Routing endpoints: each channel's routing rules, what-if replays of past orders, and exact
+re-optimisation of the open backlog."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import AwareDatetime, Field
 
 from ordermill.accounts.domain import Principal
@@ -12,6 +13,7 @@ from ordermill.api.auth import database, require, unit_of_work
 from ordermill.api.schemas import Code, Strict
 from ordermill.channels.repository import channel_by_code
 from ordermill.db.engine import Database
+from ordermill.fulfillment import backlog
 from ordermill.orders import what_if
 from ordermill.routing import queries, service
 from ordermill.routing.domain import MAX_SPLIT_PENALTY, MAX_WEIGHT, validate_rules
@@ -77,6 +79,43 @@ def simulate(body: SimulationIn, db: Database = Depends(database),
     with db.reading() as connection:
         return what_if.simulate(connection, body.channel, body.placed_from, body.placed_to,
                                 draft)
+
+
+
+class OptimizationIn(Strict):
+    split_penalty: Annotated[int, Field(ge=0, le=MAX_SPLIT_PENALTY,
+                                        description="minor units per extra shipment")] = 500
+
+
+@simulations.post("/optimizations", status_code=201)
+def propose_optimization(request: Request, body: OptimizationIn | None = None,
+                         principal: Principal = Depends(require("routing:write"))
+                         ) -> dict[str, Any]:
+    """Decide every open fulfillment order nobody has started to pick again, all at once and
+    exactly; the answer lists the moves and the savings. Nothing moves until it is applied."""
+    return backlog.propose(unit_of_work(request, principal),
+                           (body or OptimizationIn()).split_penalty)
+
+
+@simulations.get("/optimizations/{optimization_id}")
+def get_optimization(optimization_id: Annotated[int, Path(ge=1, le=2**62)],
+                     db: Database = Depends(database),
+                     principal: Principal = Depends(require("routing:read"))) -> dict[str, Any]:
+    with db.reading() as connection:
+        found = backlog.get_optimization(connection, optimization_id)
+    if found is None:
+        raise NotFound(f"routing optimization {optimization_id} not found")
+    return found
+
+
+@simulations.post("/optimizations/{optimization_id}/apply")
+def apply_optimization(optimization_id: Annotated[int, Path(ge=1, le=2**62)],
+                       request: Request,
+                       principal: Principal = Depends(require("routing:write"))
+                       ) -> dict[str, Any]:
+    """Move the proposal's orders; any that changed since, or whose new locations no longer
+    have the units, stay where they are and are listed as skipped."""
+    return backlog.apply(unit_of_work(request, principal), optimization_id)
 
 
 router.include_router(simulations)

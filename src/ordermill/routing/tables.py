@@ -57,3 +57,17 @@ location_performance = sa.Table(
     sa.Column("fulfillment_orders", sa.Integer, nullable=False),
     sa.Column("computed_at", UtcDateTime(), nullable=False),
 )
+
+# A batch re-optimisation: the moves it proposes and the savings, kept until someone applies
+# them; `basis` is what the backlog looked like, so stale moves are skipped, not applied.
+routing_optimizations = sa.Table(
+    "routing_optimizations", metadata,
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("summary", sa.JSON, nullable=False),
+    sa.Column("moves", sa.JSON, nullable=False),
+    sa.Column("basis", sa.JSON, nullable=False),
+    sa.Column("created_by", sa.String(240), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("applied_at", UtcDateTime()),
+)
