@@ -4,6 +4,7 @@ waves, the picker's count, and short picks written off and routed elsewhere."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,6 +13,8 @@ from pypdf import PdfReader
 from ordermill.db.engine import Database
 from ordermill.fulfillment.pick_route import shortest_route
 from ordermill.fulfillment.warehouse import Aisles, Spot, route_length, s_shape_length
+from ordermill.orders.tables import fulfillment_orders
+from ordermill.shared.clock import utcnow
 from tests import builders, stock_truth
 from tests.e2e.test_bad_input import assert_problem, footprint
 
@@ -47,6 +50,12 @@ def _order(admin: TestClient, external_id: str, lines: dict[str, int],
 def _fulfillment_order(order: dict[str, Any], location: str = "east") -> int:
     return int(next(r["fulfillment_order_id"] for line in order["lines"]
                     for r in line["reservations"] if r["location"] == location))
+
+
+def _where_it_is_about_noon() -> str:
+    """A time zone whose clock shows 12 o'clock or a little after right now."""
+    offset = 12 - utcnow().hour
+    return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
 def _pick_list(admin: TestClient, **body: Any) -> dict[str, Any]:
@@ -189,3 +198,22 @@ def test_a_list_names_fulfillment_orders_or_a_wave_and_only_of_its_location(
     for response in (neither, elsewhere, twice):
         assert_problem(response, 422)
     assert footprint(database) == before
+
+
+def test_a_wave_takes_the_earliest_carrier_cut_off_before_priority(
+        database: Database, admin: TestClient) -> None:
+    _shop(database, admin)
+    assert admin.patch("/api/v1/locations/east", json={
+        "cutoff_time": "18:00", "timezone": _where_it_is_about_noon()}).status_code == 200
+    early = _fulfillment_order(_order(admin, "A-1", {"MUG": 1}))
+    _order(admin, "A-2", {"LID": 1}, priority="urgent")
+    with database.write_connection() as connection, connection.begin():
+        # It reached the location a day ago: its cut-off passed yesterday at 18:00, the
+        # urgent one's is today's.
+        connection.execute(fulfillment_orders.update()
+                           .where(fulfillment_orders.c.id == early)
+                           .values(created_at=utcnow() - timedelta(days=1)))
+
+    listed = _pick_list(admin, wave={"max_orders": 1})
+
+    assert [fo["id"] for fo in listed["fulfillment_orders"]] == [early]

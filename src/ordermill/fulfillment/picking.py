@@ -25,7 +25,12 @@ from ordermill.inventory import reservations
 from ordermill.inventory.service import StockPlace, write_off
 from ordermill.locations.repository import location_by_code
 from ordermill.orders import repository as orders
-from ordermill.orders.domain import FULFILLMENT_TRANSITIONS, ORDER_TRANSITIONS, FulfillmentStatus
+from ordermill.orders.domain import (
+    FULFILLMENT_TRANSITIONS,
+    ORDER_TRANSITIONS,
+    FulfillmentStatus,
+    ship_by,
+)
 from ordermill.shared.clock import utcnow
 from ordermill.shared.errors import Conflict, ErrorCollector, NotFound, ValidationFailed
 from ordermill.shared.events import AuditEntry, Event
@@ -91,13 +96,23 @@ def _next_wave(uow: UnitOfWork, location: str, wave: Wave) -> list[int]:
         wave = Wave(max_orders=MAX_ORDERS_PER_LIST)
     queue, _ = list_fulfillment_orders(uow.connection, location=location,
                                        statuses=[FulfillmentStatus.OPEN], limit=500)
-    waiting = [OpenOrder(fo["id"], _rank(fo["priority"]), _moment(fo["ship_by"]), None,
+    place = location_by_code(uow.connection, location)
+    waiting = [OpenOrder(fo["id"], _rank(fo["priority"]), _moment(fo["ship_by"]),
+                         _cutoff(place, _moment(fo["created_at"])),
                          _moment(fo["created_at"]) or utcnow(), max(fo["units"], 1), 1)
                for fo in queue if fo["units"] > 0]
     if not waiting:
         raise Conflict(f"location {location!r} has no open fulfillment order to pick")
     planned = plan_waves(waiting, CartCapacity(wave.max_orders, wave.max_units), now=utcnow())
     return [tote.order_id for tote in planned[0].totes]
+
+
+def _cutoff(place: Any, created_at: datetime | None) -> datetime | None:
+    """The carrier cut-off a fulfillment order must make: the location's first one after the
+    order reached it; None where the location has no cut-off."""
+    if place is None or place.cutoff_time is None or created_at is None:
+        return None
+    return ship_by(created_at, place.cutoff_time, place.timezone)
 
 
 def _rank(priority: str) -> int:
