@@ -138,7 +138,7 @@ def main() -> None:
     plan, seconds, splits = run_engine(day)
     orders, locations = batch(day)
     engine_cost = plan_cost(orders, plan, SPLIT_PENALTY)
-    best = optimize(orders, locations, SPLIT_PENALTY, time_limit=args.time_limit)
+    best = optimize(orders, locations, SPLIT_PENALTY, start=plan, time_limit=args.time_limit)
     unplaced = sum(sum(units.values()) for units in engine_cost.unserved.values())
     best_unplaced = sum(sum(units.values()) for units in best.unserved_units.values())
     optimum = best.shipping_cost + best.split_penalty_cost
