@@ -443,7 +443,8 @@ def test_a_rejected_fulfillment_order_is_routed_again_to_the_other_location(
     assert (current["trigger"], current["winners"], current["short"]) == (
         "rejected", ["west"], {})
     assert current["allocations"] == [{"line_number": 1, "location": "west", "quantity": 2}]
-    assert [c["location"] for c in current["candidates"]] == ["west"]
+    assert [(c["location"], c["excluded_by"]) for c in current["candidates"]] == [
+        ("west", None), ("east", "gave_back")]
     assert current["reason"] == reason
     assert _published(database, "fulfillment_order.rejected") == [
         {"fulfillment_order_id": east_id, "order_id": order["id"], "location": "east",
@@ -481,8 +482,10 @@ def test_when_every_location_has_rejected_the_order_its_units_wait_on_backorder(
     assert _timeline(admin, order["id"])[-1]["detail"] == {
         "placed": [], "backordered": {"MUG": 2}, "reason": reason}
     current = admin.get(f"{ORDERS}/{order['id']}/routing").json()["current"]
+    gave_back = {"excluded_by": "gave_back", "why_excluded": "gave this order back",
+                 "scores": {}, "total": 0.0}
     assert (current["trigger"], current["candidates"], current["winners"]) == (
-        "rejected", [], [])
+        "rejected", [{"location": "east", **gave_back}, {"location": "west", **gave_back}], [])
     assert (current["allocations"], current["short"], current["reason"]) == ([], {"1": 2}, reason)
 
 

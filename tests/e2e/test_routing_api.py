@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from ordermill.db.audit import audit_log
 from ordermill.db.engine import Database
 from ordermill.db.outbox import outbox
+from ordermill.routing import postal
 from ordermill.routing.tables import channel_routing_rules
 from tests import builders, stock_truth
 from tests.e2e.test_bad_input import assert_problem
@@ -205,6 +206,7 @@ def _three_locations(database: Database) -> None:
 def test_an_orders_routing_shows_every_location_weighed_with_its_scores_and_the_reason(
         database: Database, admin: TestClient) -> None:
     _three_locations(database)
+    postal.warm(["US"])  # the buyer's postal code places them, not the middle of the country
 
     order = _place(admin, {"MUG": 1})
 

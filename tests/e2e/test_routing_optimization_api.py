@@ -78,6 +78,9 @@ def test_applying_moves_the_orders_and_their_reservations(database: Database,
     assert (levels[("MUG", "east")].reserved, levels[("MUG", "west")].reserved) == (0, 6)
     timeline = admin.get(f"/api/v1/orders/{placed[0]['id']}/events").json()["items"]
     assert timeline[-1]["type"] == "order.rerouted"
+    current = admin.get(f"/api/v1/orders/{placed[0]['id']}/routing").json()["current"]
+    assert (current["trigger"], current["winners"], current["allocations"]) == (
+        "optimization", ["west"], [{"line_number": 1, "location": "west", "quantity": 2}])
     assert_problem(admin.post(f"{OPTIMIZATIONS}/{proposal['id']}/apply"), 409)
 
 

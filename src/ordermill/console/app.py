@@ -15,6 +15,7 @@ from ordermill.console import (
     routes_orders,
     routes_packing,
     routes_picking,
+    routes_routing,
     routes_stock,
 )
 from ordermill.console.pages import page_link, redirect, render
@@ -43,8 +44,8 @@ def _refused(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     for feature in (routes_auth, routes_dashboard, routes_orders, routes_inventory,
-                    routes_stock, routes_catalog, routes_fulfillment, routes_picking,
-                    routes_packing):
+                    routes_stock, routes_catalog, routes_routing, routes_fulfillment,
+                    routes_picking, routes_packing):
         app.include_router(feature.router)
     app.mount(STATIC_PATH, StaticFiles(packages=[("ordermill.console", "static")]),
               name="console-static")

@@ -101,9 +101,16 @@ def event_details(detail: Mapping[str, Any] | None) -> list[str]:
             value = ", ".join(f"{name} \N{MULTIPLICATION SIGN} {count}"
                               for name, count in value.items())
         elif isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
+            value = ", ".join(_item(item) for item in value)
         phrases.append(f"{label(key)}: {label(value) if key == 'reason' else value}")
     return phrases
+
+
+def _item(item: Any) -> str:
+    """One entry of a listed fact: a placement reads as its location, sku and quantity."""
+    if isinstance(item, Mapping) and {"location", "sku", "quantity"} <= item.keys():
+        return f"{item['location']}: {item['sku']} \N{MULTIPLICATION SIGN} {item['quantity']}"
+    return str(item)
 
 
 def page_link(path: str, params: Mapping[str, str | int | None]) -> str:

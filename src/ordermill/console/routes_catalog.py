@@ -14,6 +14,7 @@ from ordermill.console.pages import page_link, render
 from ordermill.console.session import PageRefused, database, scope_of, viewing
 from ordermill.inventory import queries as inventory
 from ordermill.locations import queries as locations
+from ordermill.routing import queries as routing
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PAGE_SIZE = 50
@@ -82,5 +83,7 @@ def channel_page(request: Request, code: str, sku: str = "",
         wanted = [s.strip() for s in sku.split(",") if s.strip()] or None
         offered = channels.availability(connection, row, wanted)
         channel = channels.channel_view(connection, row)
+        rules = (routing.rules_view(connection, row.id, code)
+                 if session.principal.can("routing:read") else None)
     return render(request, "catalog/channel.html", session, channel=channel,
-                  availability=offered, sku=sku)
+                  availability=offered, sku=sku, routing=rules)

@@ -29,12 +29,21 @@ from ordermill.orders.domain import (
     order_number,
     parse_order_number,
 )
+from ordermill.routing.domain import Criterion
+from ordermill.routing.queries import order_routing
 from ordermill.shared.errors import ValidationFailed
 
 router = APIRouter(prefix="/console/orders", include_in_schema=False)
 TextField = Annotated[str, Form()]
 PAGE_SIZE = 50
 MAX_ORDER_ID = 2**62
+# Why a routing decision was made, as its heading on the order page.
+TRIGGERS = {
+    "placed": "When the order was placed",
+    "rejected": "After a location rejected it",
+    "short_pick": "After units were found short when picking",
+    "optimization": "When the open backlog was re-optimised",
+}
 
 
 def _number(text: str) -> int | None:
@@ -107,13 +116,36 @@ def order_page(request: Request, reference: str,
     with database(request).reading() as connection:
         order = _visible_order(connection, session.principal, reference)
         timeline = queries.order_timeline(connection, order["id"])
+        decisions = order_routing(connection, order["id"])["decisions"]
+    skus = {line["line_number"]: line["sku"] for line in order["lines"]}
     status = order["status"]
     actions = {action: ORDER_TRANSITIONS.allows(action, status)
                for action in ("hold", "release hold", "cancel", "cancel lines")}
     return render(request, "orders/detail.html", session, order=order,
                   timeline=list(reversed(timeline)), actions=actions,
+                  decisions=[_decision_view(d, skus) for d in reversed(decisions)],
+                  triggers=TRIGGERS,
                   can_change=session.principal.can("orders:write"),
                   hold_reasons=list(HoldReason))
+
+
+def _decision_view(decision: dict[str, Any], skus: dict[int, str]) -> dict[str, Any]:
+    """A routing decision as the order page shows it: a column per criterion scored (in the
+    engine's order: a stored object's keys may come back in any order), and the units each
+    location ships or no one could."""
+    scored = {name for candidate in decision["candidates"] for name in candidate["scores"]}
+    ships: dict[str, list[str]] = {}
+    for allocation in decision["allocations"]:
+        ships.setdefault(allocation["location"], []).append(
+            _units(skus, allocation["line_number"], allocation["quantity"]))
+    return {**decision, "criteria": [str(c) for c in Criterion if c in scored], "ships": ships,
+            "short_lines": [_units(skus, int(line), units)
+                            for line, units in sorted(decision["short"].items(),
+                                                      key=lambda item: int(item[0]))]}
+
+
+def _units(skus: dict[int, str], line_number: int, quantity: int) -> str:
+    return f"{skus.get(line_number, f'line {line_number}')} \N{MULTIPLICATION SIGN} {quantity}"
 
 
 def _checked(request: Request, session: ConsoleSession, reference: str) -> dict[str, Any]:

@@ -237,6 +237,14 @@ def _move(uow: UnitOfWork, order_id: int, basis: list[list[int]],
         raise RetryTransaction()  # the units went elsewhere since the proposal was read
     for code, line_units in shipped.items():
         add_to_fulfillment_order(uow, order, sites, sites[code].id, line_units, lines)
+    routing.insert_decisions(connection, [{
+        "order_id": order_id, "trigger": "optimization", "policy": "batch optimum",
+        "candidates": [], "short": {}, "decided_at": now,
+        "allocations": [{"line_number": lines[i].line_number, "location": code,
+                         "quantity": units} for code, pairs in shipped.items()
+                        for i, units in pairs],
+        "reason": "the open backlog, decided again at once, ships it from "
+                  + ", ".join(sorted(shipped)) + " for less"}])
     orders.append_events(connection, order_id, uow.actor.label, now, [("order.rerouted", {
         "trigger": "optimization", "placed": [{"location": code, "sku": lines[i].sku,
                                                "quantity": units}

@@ -13,6 +13,7 @@ from typing import Any
 from ordermill.db.uow import RetryTransaction, UnitOfWork
 from ordermill.inventory import repository as inventory
 from ordermill.inventory import reservations
+from ordermill.locations.repository import codes_by_id
 from ordermill.orders import repository as orders
 from ordermill.orders.domain import ORDER_TRANSITIONS, FulfillmentStatus, OrderStatus, ship_by
 from ordermill.orders.intake import fulfillment_order_created
@@ -38,8 +39,8 @@ def reroute(uow: UnitOfWork, order: Any, units: list[GivenBack], trigger: str) -
     lines = {line.id: line for line in orders.lines_of(connection, order.id)}
     demands = [Demand(i, given.units, dict(lines[given.order_line_id].parts))
                for i, given in enumerate(units) if given.units > 0]
-    candidates_at = routing.places(connection, order.channel_id,
-                                   orders.locations_that_gave_back(connection, order.id))
+    gave_back = orders.locations_that_gave_back(connection, order.id)
+    candidates_at = routing.places(connection, order.channel_id, gave_back)
     routed = _route(connection, order, candidates_at, demands, lines, units, now)
     by_code = {place.code: place for place in routed.places}
     placed: dict[int, list[tuple[int, int]]] = defaultdict(list)  # location id -> line, units
@@ -54,8 +55,12 @@ def reroute(uow: UnitOfWork, order: Any, units: list[GivenBack], trigger: str) -
     for location_id, shipped in placed.items():
         add_to_fulfillment_order(uow, order, by_code, location_id, shipped, lines)
     numbers = {i: lines[given.order_line_id].line_number for i, given in enumerate(units)}
-    routing.insert_decisions(connection, [{**decision_row(routed, trigger, numbers, now),
-                                           "order_id": order.id}])
+    decision = decision_row(routed, trigger, numbers, now)
+    decision["candidates"] += [
+        {"location": code, "excluded_by": "gave_back", "why_excluded": "gave this order back",
+         "scores": {}, "total": 0.0}
+        for code in sorted(codes_by_id(connection, gave_back).values())]
+    routing.insert_decisions(connection, [{**decision, "order_id": order.id}])
     if routed.plan.short:
         _backorder(connection, order, now)
     return {"placed": [{"location": code, "sku": lines[units[i].order_line_id].sku,
