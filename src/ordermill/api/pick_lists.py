@@ -3,7 +3,6 @@ data and as a printable PDF, and the picker's count."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -14,8 +13,7 @@ from ordermill.api.auth import database, require, scope_of, unit_of_work
 from ordermill.api.schemas import Code, Strict
 from ordermill.db.engine import Database
 from ordermill.fulfillment import picking
-from ordermill.fulfillment.documents import PickListDocument, PickStop, pick_list_pdf
-from ordermill.fulfillment.pick_lists import get_pick_list
+from ordermill.fulfillment.pick_lists import get_pick_list, printed
 from ordermill.shared.errors import NotFound, ValidationFailed
 
 router = APIRouter(prefix="/pick-lists", tags=["picking"])
@@ -69,12 +67,7 @@ def create(body: PickListIn, request: Request, response: Response,
 def as_pdf(pick_list_id: Id, db: Database = Depends(database),
            principal: Principal = Depends(require("fulfillment:read"))) -> Response:
     found = _visible(db, principal, pick_list_id)
-    document = PickListDocument(
-        found["code"], found["location"], datetime.fromisoformat(found["created_at"]),
-        found["route_length_m"] or 0.0, found["s_shape_length_m"] or 0.0,
-        [PickStop(s["sequence"], s["bin"] or "-", s["sku"], s["name"], s["quantity"], s["tote"],
-                  s["barcode"]) for s in found["stops"]])
-    return Response(pick_list_pdf(document), media_type="application/pdf", headers={
+    return Response(printed(found), media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{found["code"]}.pdf"'})
 
 

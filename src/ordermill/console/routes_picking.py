@@ -3,7 +3,6 @@ or printed, and walked stop by stop on a phone or tablet, the picker counting ea
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -21,8 +20,7 @@ from ordermill.console.session import (
     viewing,
 )
 from ordermill.fulfillment import picking
-from ordermill.fulfillment.documents import PickListDocument, PickStop, pick_list_pdf
-from ordermill.fulfillment.pick_lists import get_pick_list
+from ordermill.fulfillment.pick_lists import get_pick_list, printed
 from ordermill.shared.errors import OrdermillError, ValidationFailed
 
 router = APIRouter(prefix="/console/pick-lists", include_in_schema=False)
@@ -107,12 +105,7 @@ def create_wave(request: Request, location: TextField = "", max_orders: TextFiel
 def as_pdf(request: Request, reference: str,
            session: ConsoleSession = Depends(viewing("fulfillment:read"))) -> Response:
     found = _visible(request, session, reference)
-    document = PickListDocument(
-        found["code"], found["location"], datetime.fromisoformat(found["created_at"]),
-        found["route_length_m"] or 0.0, found["s_shape_length_m"] or 0.0,
-        [PickStop(s["sequence"], s["bin"] or "-", s["sku"], s["name"], s["quantity"], s["tote"],
-                  s["barcode"]) for s in found["stops"]])
-    return Response(pick_list_pdf(document), media_type="application/pdf", headers={
+    return Response(printed(found), media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{found["code"]}.pdf"'})
 
 

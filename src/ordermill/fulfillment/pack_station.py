@@ -24,6 +24,7 @@ from ordermill.fulfillment.work_queue import get_fulfillment_order
 from ordermill.locations.tables import locations
 from ordermill.orders import repository as orders
 from ordermill.orders.domain import FULFILLMENT_TRANSITIONS, ORDER_TRANSITIONS, order_number
+from ordermill.orders.fulfillment import locked_for_change
 from ordermill.orders.tables import fulfillment_order_lines, order_lines
 from ordermill.orders.tables import orders as order_rows
 from ordermill.shared.clock import utcnow
@@ -64,7 +65,7 @@ def pack_fulfillment_order(uow: UnitOfWork, *, fulfillment_order_id: int, scans:
     """Every unit scanned, none extra: the units go into packages (the given box, else the
     suggested ones, else none) sharing the weighed total, and the fulfillment order is packed."""
     with uow:
-        order, row = _locked(uow, fulfillment_order_id, location_scope)
+        order, row = locked_for_change(uow.connection, fulfillment_order_id, location_scope)
         status = FULFILLMENT_TRANSITIONS.apply("pack", row.status)
         lines = _lines(uow.connection, row.id)
         if not lines:
@@ -109,17 +110,6 @@ def pack_fulfillment_order(uow: UnitOfWork, *, fulfillment_order_id: int, scans:
         uow.commit()
         assert view is not None
         return {**view, "packages": views, "box_suggestion": suggestion}
-
-
-def _locked(uow: UnitOfWork, fulfillment_order_id: int,
-            location_scope: frozenset[int] | None) -> tuple[Any, Any]:
-    """The order, then its fulfillment order, locked in that order (as cancellations take
-    them), or 404 unless it exists and the caller may see its location."""
-    found = orders.fulfillment_order(uow.connection, fulfillment_order_id)
-    if found is None or (location_scope is not None and found.location_id not in location_scope):
-        raise NotFound(f"fulfillment order {fulfillment_order_id} not found")
-    order = orders.lock_order(uow.connection, found.order_id)
-    return order, orders.lock_fulfillment_order(uow.connection, fulfillment_order_id)
 
 
 def _lines(connection: Connection, fulfillment_order_id: int) -> list[_Line]:

@@ -4,6 +4,7 @@ walk the picker is spared (route against S-shape)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ordermill.catalog.tables import products
 from ordermill.db import raw
+from ordermill.fulfillment.documents import PickListDocument, PickStop, pick_list_pdf
 from ordermill.fulfillment.tables import pick_list_stops, pick_lists
 from ordermill.locations.tables import locations
 from ordermill.orders.domain import order_number
@@ -123,3 +125,12 @@ def list_pick_lists(connection: Connection, *, location: str | None = None,
              "status": row.status, "stops": row.stops, "counted": row.counted,
              "created_by": row.created_by, "created_at": rfc3339(row.created_at)}
             for row in connection.execute(query)]
+
+
+def printed(view: dict[str, Any]) -> bytes:
+    """The pick list as `get_pick_list` shows it, as a PDF to walk with."""
+    return pick_list_pdf(PickListDocument(
+        view["code"], view["location"], datetime.fromisoformat(view["created_at"]),
+        view["route_length_m"] or 0.0, view["s_shape_length_m"] or 0.0,
+        [PickStop(s["sequence"], s["bin"] or "-", s["sku"], s["name"], s["quantity"], s["tote"],
+                  s["barcode"]) for s in view["stops"]]))

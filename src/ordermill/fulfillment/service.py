@@ -17,6 +17,7 @@ from ordermill.inventory import reservations
 from ordermill.locations.repository import codes_by_id, location_by_code
 from ordermill.orders import repository as orders
 from ordermill.orders.domain import FULFILLMENT_TRANSITIONS, FulfillmentStatus
+from ordermill.orders.fulfillment import locked_for_change
 from ordermill.shared.clock import utcnow
 from ordermill.shared.errors import ErrorCollector, NotFound, ValidationFailed
 from ordermill.shared.events import AuditEntry, Event
@@ -74,7 +75,7 @@ def _reject(uow: UnitOfWork, fulfillment_order_id: int, reason: str,
         reason = reason.strip()
         if not 1 <= len(reason) <= 500:
             raise ValidationFailed.on("reason", "say why, in 1-500 characters")
-        order, row = _locked(uow, fulfillment_order_id, location_scope)
+        order, row = locked_for_change(uow.connection, fulfillment_order_id, location_scope)
         FULFILLMENT_TRANSITIONS.apply("reject", row.status)
         given = _give_back(uow, row, "rejected_quantity")
         now = utcnow()
@@ -94,17 +95,6 @@ def _reject(uow: UnitOfWork, fulfillment_order_id: int, reason: str,
         uow.commit()
         assert view is not None
         return view
-
-
-def _locked(uow: UnitOfWork, fulfillment_order_id: int,
-            location_scope: frozenset[int] | None) -> tuple[Any, Any]:
-    """The order, then its fulfillment order, locked in that order (as cancellations take
-    them), or 404 unless it exists and the caller may see its location."""
-    found = orders.fulfillment_order(uow.connection, fulfillment_order_id)
-    if found is None or (location_scope is not None and found.location_id not in location_scope):
-        raise NotFound(f"fulfillment order {fulfillment_order_id} not found")
-    order = orders.lock_order(uow.connection, found.order_id)
-    return order, orders.lock_fulfillment_order(uow.connection, fulfillment_order_id)
 
 
 def _give_back(uow: UnitOfWork, row: Any, counter: str) -> list[GivenBack]:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from ordermill.orders import repository
 from ordermill.orders.domain import FULFILLMENT_TRANSITIONS, PREVIOUS, FulfillmentStatus
 from ordermill.shared.clock import utcnow
+from ordermill.shared.errors import NotFound
 from ordermill.shared.events import Event, EventSink
 
 
@@ -54,3 +55,14 @@ def cancel_emptied(connection: Connection, events: EventSink, order_id: int,
     emptied = set(repository.emptied(connection, [row.id for row in active]))
     _move(connection, events, [row for row in active if row.id in emptied], "cancel",
           "fulfillment_order.cancelled", {"reason": reason})
+
+
+def locked_for_change(connection: Connection, fulfillment_order_id: int,
+                      location_scope: frozenset[int] | None) -> tuple[Any, Any]:
+    """The order, then its fulfillment order, locked in that order (as cancellations take
+    them), or 404 unless it exists and the caller may see its location."""
+    found = repository.fulfillment_order(connection, fulfillment_order_id)
+    if found is None or (location_scope is not None and found.location_id not in location_scope):
+        raise NotFound(f"fulfillment order {fulfillment_order_id} not found")
+    order = repository.lock_order(connection, found.order_id)
+    return order, repository.lock_fulfillment_order(connection, fulfillment_order_id)
