@@ -1,7 +1,6 @@
 """What the fulfillment order API tests share: a shop with two locations, and helpers to
 place orders, read queues, timelines, events and every table."""
 
-
 from __future__ import annotations
 
 import base64
