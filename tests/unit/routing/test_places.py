@@ -10,11 +10,19 @@ from typing import Any
 import pytest
 
 from ordermill.locations.domain import ShippingRates
+from ordermill.routing import postal
 from ordermill.routing.domain import Candidate, Destination, Performance
 from ordermill.routing.places import Place, candidate, destination, local_day, past_cutoff
 
 MUG, LID = 1, 2
 NEW_YORK_10001 = (40.7484, -73.9967)
+
+
+@pytest.fixture(autouse=True)
+def _us_postal_codes_read() -> None:
+    """Routing never waits for a country's codes (the country's centroid answers until they
+    are read); these tests are about the answer once they are."""
+    postal.warm(["US"])
 
 
 def _place(**facts: Any) -> Place:
